@@ -1,0 +1,9 @@
+# tests/: unit tests (check, TAP output) and lab tests (shell, TAP output).
+check_PROGRAMS += tests/unit/check_util
+UNIT_TESTS += tests/unit/check_util
+tests_unit_check_util_SOURCES = tests/unit/check_util.c tests/unit/vgl_check.h
+tests_unit_check_util_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_util_LDADD = $(CIB_LIBS) $(CHECK_LIBS)
+
+LAB_TESTS += tests/lab/corosync.test
+EXTRA_DIST += tests/lab/lab.sh tests/lab/tap.sh $(LAB_TESTS)
