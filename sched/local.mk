@@ -1,0 +1,1 @@
+# sched/: (empty so far)

@@ -1,0 +1,8 @@
+# tools/: crmctl and ha-status.
+bin_PROGRAMS += tools/crmctl
+tools_crmctl_SOURCES = tools/crmctl.c tools/crmctl.h \
+	tools/crmctl_config.c \
+	tools/crmctl_simulate.c \
+	tools/crmctl_agent.c
+tools_crmctl_LDADD = $(CRMCTL_LIBS) $(CIB_LIBS)
+CRMCTL_LIBS =
