@@ -38,6 +38,9 @@ LAB_TOKEN=${LAB_TOKEN:-1000}
 LAB_SUBNET=192.0.2
 LAB_SW="vgl-$LAB_ID-sw"
 LAB_TRAP_SET=0
+LAB_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The lab power switch (fence_lab talks to it), when present.
+[ -f "$LAB_LIB_DIR/lab_power.sh" ] && . "$LAB_LIB_DIR/lab_power.sh"
 
 lab_ns() { echo "vgl-$LAB_ID-n$1"; }
 lab_ip() { echo "$LAB_SUBNET.$((10 + $1))"; }
@@ -114,6 +117,7 @@ lab_create() {
     for i in $(seq 1 "$count"); do
         _lab_write_corosync_conf "$i"
     done
+    if declare -F lab_power_start >/dev/null; then lab_power_start; fi
     lab_log "created $count nodes in $LAB_DIR (id $LAB_ID, token ${LAB_TOKEN} ms)"
 }
 
@@ -276,6 +280,7 @@ lab_wait_inquorate() {
 lab_destroy() {
     local i
     [ -d "$LAB_DIR" ] || return 0
+    if declare -F lab_power_stop >/dev/null; then lab_power_stop; fi
     for i in $(seq 1 "$LAB_NODES"); do
         _lab_signal_node "$i" CONT
         _lab_signal_node "$i" KILL
