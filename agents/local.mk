@@ -43,5 +43,5 @@ EXTRA_DIST += $(VGL_OCF_AGENTS) $(VGL_OCF_LIB) $(VGL_FENCE_AGENTS) \
 	tests/agents/fixtures
 
 # Tests: pure ones in UNIT_TESTS, the ones that need namespaces in LAB_TESTS.
-LAB_TESTS += tests/agents/fence_lab.test
-EXTRA_DIST += tests/agents/fence_lab.test
+LAB_TESTS += tests/agents/fence_lab.test tests/agents/ipaddr.test
+EXTRA_DIST += tests/agents/fence_lab.test tests/agents/ipaddr.test tests/agents/pktcap.py

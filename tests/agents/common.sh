@@ -27,6 +27,7 @@ at_cleanup() {
     done
     sleep 0.1
     for ns in "${AT_NETNS[@]}"; do ip netns del "$ns" 2>/dev/null; done
+    [ -n "${AT_KEEP:-}" ] && cp -r "$AT_TMP" /tmp/at-keep
     rm -rf "$AT_TMP"
 }
 trap at_cleanup EXIT
