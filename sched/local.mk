@@ -1,1 +1,16 @@
-# sched/: (empty so far)
+# sched/: the scheduler library (libxml2 + glib + the CIB library only).
+noinst_LIBRARIES += sched/libvglsched.a
+sched_libvglsched_a_SOURCES = \
+	include/vigil/sched.h \
+	sched/sched_internal.h \
+	sched/sched.c \
+	sched/sched_unpack.c \
+	sched/sched_rule.c \
+	sched/sched_status.c \
+	sched/sched_place.c \
+	sched/sched_actions.c \
+	sched/sched_order.c \
+	sched/sched_output.c \
+	sched/sched_show.c
+SCHED_LIBS = sched/libvglsched.a
+CRMCTL_LIBS = sched/libvglsched.a
