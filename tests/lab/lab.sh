@@ -125,7 +125,7 @@ _lab_create_node() {
     local n=$1 ns d
     ns=$(lab_ns "$n")
     d="$LAB_DIR/n$n"
-    mkdir -p "$d"/{run,corosync,vigil,log,shm,etc}
+    mkdir -p "$d"/{run,corosync,vigil,log/vigil,shm,etc}
     ip netns add "$ns" || lab_die "cannot create netns $ns"
     ip -n "$ns" link set lo up
     ip -n "$LAB_SW" link add "p$n" type veth peer name eth0 netns "$ns"
@@ -314,4 +314,108 @@ lab_load() {
     # shellcheck disable=SC1091
     . "$1/lab.env"
     LAB_SW="vgl-$LAB_ID-sw"
+}
+
+# ---- vigild in the lab ----
+#
+# LAB_BUILDDIR: the build tree with daemon/vigild, tools/crmctl and the
+# ready-made OCF root ocf/ (defaults to $VIGIL_BUILDDIR, set by the test
+# harness).  Fence agents are looked up in agents/fence of the source tree,
+# then in /usr/sbin (Debian's fence-agents).
+
+LAB_BUILDDIR=${LAB_BUILDDIR:-${VIGIL_BUILDDIR:-$(cd "$LAB_LIB_DIR/../.." && pwd)/build}}
+LAB_SRCDIR=${LAB_SRCDIR:-${VIGIL_SRCDIR:-$(cd "$LAB_LIB_DIR/../.." && pwd)}}
+
+lab_vigild_pid() { cat "$LAB_DIR/n$1/vigild.pid" 2>/dev/null; }
+
+# lab_start_vigild N [VIGILD-OPTIONS...]
+lab_start_vigild() {
+    local n=$1 pid
+    shift
+    pid=$(lab_bg "$n" "$LAB_DIR/n$n/vigild.out" "$LAB_BUILDDIR/daemon/vigild" \
+        --state-dir /var/lib/vigil \
+        --ocf-root "$LAB_BUILDDIR/ocf" \
+        --fence-path "$LAB_SRCDIR/agents/fence:/usr/sbin" \
+        --log-file /var/log/vigil/vigild.log --log-level "${LAB_LOG_LEVEL:-info}" \
+        --self-fence-hook "printf 'action=off\\nplug=node$n\\n' | $LAB_SRCDIR/agents/fence/fence_lab" \
+        "$@")
+    echo "$pid" >"$LAB_DIR/n$n/vigild.pid"
+}
+
+# Clean shutdown (SIGTERM) and wait for vigild to exit.
+lab_stop_vigild() {
+    local n=$1 pid i
+    pid=$(lab_vigild_pid "$n")
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null
+    for i in $(seq 1 "${2:-300}"); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    lab_log "node$n: vigild did not stop in time"
+    return 1
+}
+
+# kill -9 of vigild alone (corosync keeps running).
+lab_kill_vigild() {
+    local pid
+    pid=$(lab_vigild_pid "$1")
+    [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+    lab_log "node$1: vigild killed (-9)"
+}
+
+lab_crmctl() { local n=$1; shift; lab_exec "$n" "$LAB_BUILDDIR/tools/crmctl" "$@"; }
+lab_ha_status() { local n=$1; shift; lab_exec "$n" "$LAB_BUILDDIR/tools/ha-status" "$@"; }
+
+# Does node N hold address IP on any interface?
+lab_has_ip() { ip -n "$(lab_ns "$1")" -o addr show 2>/dev/null | grep -qw "inet6\? $2"; }
+
+# Which nodes hold IP (space-separated numbers).
+lab_ip_holders() {
+    local i out=""
+    for i in $(seq 1 "$LAB_NODES"); do
+        lab_has_ip "$i" "$1" && out="$out $i"
+    done
+    echo "${out# }"
+}
+
+# lab_wait SECONDS CMD...: run CMD every 50 ms until it succeeds.
+lab_wait() {
+    local t=$1 end
+    shift
+    end=$(($(date +%s%N) / 1000000 + t * 1000))
+    while [ "$(($(date +%s%N) / 1000000))" -lt "$end" ]; do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# Start a cluster of N nodes with corosync and vigild; wait for quorum.
+lab_cluster_up() {
+    local count=$1 i
+    shift
+    lab_create "$count" "${LAB_TOKEN:-1000}" || return 1
+    for i in $(seq 1 "$count"); do lab_start "$i"; done
+    lab_wait_quorum 1 "$count" 30 || return 1
+    for i in $(seq 1 "$count"); do lab_start_vigild "$i" "$@"; done
+}
+
+# The lab's control client on node N (tests/lab/vlc.c).
+lab_vlc() { local n=$1; shift; lab_exec "$n" "$LAB_BUILDDIR/tests/lab/vlc" "$@"; }
+
+# A field of `vlc status` on node N.
+lab_status_field() { lab_vlc "$1" status 2>/dev/null | sed -n "s/^$2=//p"; }
+
+# Wait until node N's coordinator is idle with nothing in flight.
+lab_wait_idle() {
+    local n=$1 t=${2:-30}
+    _lab_idle() {
+        local s
+        s=$(lab_vlc "$1" status 2>/dev/null) || return 1
+        printf '%s\n' "$s" | grep -q '^view_state=ACTIVE' &&
+            printf '%s\n' "$s" | grep -q '^inflight=0' &&
+            ! printf '%s\n' "$s" | grep -q '^transition_state=\(running\|aborting\|waiting\)'
+    }
+    lab_wait "$t" _lab_idle "$n"
 }

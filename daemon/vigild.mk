@@ -1,0 +1,20 @@
+# vigild itself.
+sbin_PROGRAMS += daemon/vigild
+daemon_vigild_SOURCES = \
+	daemon/vigild.c \
+	daemon/cluster.c daemon/cluster.h \
+	daemon/replica.c daemon/replica.h \
+	daemon/merge.c daemon/merge.h \
+	daemon/coord.c daemon/coord.h \
+	daemon/runner.c daemon/runner.h \
+	daemon/control.c daemon/control.h
+daemon_vigild_CFLAGS = $(AM_CFLAGS) $(CPG_CFLAGS) $(QUORUM_CFLAGS) $(CMAP_CFLAGS) $(GIO_CFLAGS)
+daemon_vigild_LDADD = $(VIEW_LIBS) $(MSG_LIBS) daemon/libvglipc.a $(EXEC_LIBS) $(SCHED_LIBS) \
+	$(CIB_LIBS) $(CPG_LIBS) $(QUORUM_LIBS) $(CMAP_LIBS) $(QB_LIBS) $(GIO_LIBS) $(GLIB_LIBS)
+
+# The lab's control client (tests and benchmarks; people use crmctl).
+check_PROGRAMS += tests/lab/vlc
+tests_lab_vlc_SOURCES = tests/lab/vlc.c
+tests_lab_vlc_LDADD = $(SCHED_LIBS) $(CLIENT_LIBS) $(XML_LIBS)
+LAB_TESTS += tests/lab/daemon.test
+EXTRA_DIST += tests/lab/data
