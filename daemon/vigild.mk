@@ -18,3 +18,12 @@ tests_lab_vlc_SOURCES = tests/lab/vlc.c
 tests_lab_vlc_LDADD = $(SCHED_LIBS) $(CLIENT_LIBS) $(XML_LIBS)
 LAB_TESTS += tests/lab/daemon.test
 EXTRA_DIST += tests/lab/data
+
+# The replica on a simulated CPG bus.
+check_PROGRAMS += tests/unit/check_replica
+UNIT_TESTS += tests/unit/check_replica
+tests_unit_check_replica_SOURCES = tests/unit/check_replica.c tests/unit/vgl_check.h \
+	daemon/replica.c daemon/merge.c
+tests_unit_check_replica_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(GIO_CFLAGS)
+tests_unit_check_replica_LDADD = $(VIEW_LIBS) $(MSG_LIBS) $(SCHED_LIBS) $(CIB_LIBS) \
+	$(QB_LIBS) $(GIO_LIBS) $(GLIB_LIBS) $(CHECK_LIBS)

@@ -7,3 +7,8 @@ tests_unit_check_util_LDADD = $(CIB_LIBS) $(CHECK_LIBS)
 
 LAB_TESTS += tests/lab/corosync.test
 EXTRA_DIST += tests/lab/lab.sh tests/lab/tap.sh $(LAB_TESTS)
+
+
+# The lab's independent address checker.
+check_PROGRAMS += tests/lab/vipwatch
+tests_lab_vipwatch_SOURCES = tests/lab/vipwatch.c

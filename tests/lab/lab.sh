@@ -199,14 +199,20 @@ lab_stop() {
     _lab_signal_node "$n" KILL
 }
 
+# A hard kill is a machine that stops dead: its processes, its link and
+# the addresses it held are gone (revive gives back only its own address).
 lab_kill() {
     local n=$1
     lab_link_down "$n"
     _lab_signal_node "$n" KILL
+    ip -n "$(lab_ns "$n")" addr flush dev eth0 2>/dev/null
     lab_log "node$n: hard-killed"
 }
 
-lab_revive() { lab_link_up "$1"; }
+lab_revive() {
+    ip -n "$(lab_ns "$1")" addr replace "$(lab_ip "$1")/24" dev eth0
+    lab_link_up "$1"
+}
 
 lab_freeze() { _lab_signal_node "$1" STOP; lab_log "node$1: frozen"; }
 lab_thaw() { _lab_signal_node "$1" CONT; lab_log "node$1: thawed"; }
@@ -281,6 +287,7 @@ lab_destroy() {
     local i
     [ -d "$LAB_DIR" ] || return 0
     if declare -F lab_power_stop >/dev/null; then lab_power_stop; fi
+    [ -n "${LAB_WATCH_PID:-}" ] && kill -TERM "$LAB_WATCH_PID" 2>/dev/null
     for i in $(seq 1 "$LAB_NODES"); do
         _lab_signal_node "$i" CONT
         _lab_signal_node "$i" KILL
@@ -419,3 +426,25 @@ lab_wait_idle() {
     }
     lab_wait "$t" _lab_idle "$n"
 }
+
+# ---- the independent checker (tests/lab/vipwatch.c) ----
+# lab_watch_start IP [INTERVAL_MS]: sample every node's addresses.
+lab_watch_start() {
+    local i nss=""
+    for i in $(seq 1 "$LAB_NODES"); do nss="$nss $(lab_ns "$i")"; done
+    # shellcheck disable=SC2086
+    "$LAB_BUILDDIR/tests/lab/vipwatch" -i "${2:-20}" -o "$LAB_DIR/vipwatch.log" "$1" $nss &
+    LAB_WATCH_PID=$!
+}
+
+# lab_watch_stop: stop it; prints its summary line (samples=.. double=..).
+lab_watch_stop() {
+    [ -n "${LAB_WATCH_PID:-}" ] || return 1
+    kill -TERM "$LAB_WATCH_PID" 2>/dev/null
+    wait "$LAB_WATCH_PID" 2>/dev/null
+    LAB_WATCH_PID=
+    tail -n 1 "$LAB_DIR/vipwatch.log"
+}
+
+# A field of the checker's summary: lab_watch_field SUMMARY double
+lab_watch_field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }

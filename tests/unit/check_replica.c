@@ -1,0 +1,378 @@
+/* check_replica.c — several replicas on a simulated CPG: a bus that
+ * delivers every message and membership change to the members of the
+ * current view, in one total order.  Checks the protocol of
+ * doc/protocol.md: agreement, sync of joiners, deferral during the
+ * barrier, concurrent configuration changes, partitions and merges. */
+#include "config.h"
+
+#include <string.h>
+
+#include <corosync/cpg.h>
+#include <vigil/cib.h>
+#include <vigil/vigil.h>
+
+#include "daemon/replica.h"
+#include "vgl_check.h"
+
+#define N 3
+
+typedef struct sim sim;
+
+typedef struct node {
+    sim *s;
+    uint32_t id;
+    vgl_replica *r;
+    bool up;
+    unsigned changes_done;
+    int last_rc;
+} node;
+
+typedef struct queued {
+    uint32_t from;
+    GBytes *bytes;
+    int group;       /* the partition it was sent in */
+} queued;
+
+struct sim {
+    node nodes[N + 1];
+    GQueue q;
+    int group_of[N + 1]; /* partition id per node; 0 = down */
+};
+
+static int hook_send(void *ud, vgl_msg *m)
+{
+    node *n = ud;
+    queued *q = g_new0(queued, 1);
+    q->from = n->id;
+    q->bytes = vgl_msg_encode(m);
+    q->group = n->s->group_of[n->id];
+    g_queue_push_tail(&n->s->q, q);
+    return 0;
+}
+
+static const vgl_replica_hooks hooks = { hook_send, NULL, NULL, NULL, NULL, NULL };
+
+static char *name_of(uint32_t id) { return g_strdup_printf("node%u", id); }
+
+static void node_start(sim *s, uint32_t id)
+{
+    node *n = &s->nodes[id];
+    char *name = name_of(id);
+    n->s = s;
+    n->id = id;
+    n->r = vgl_replica_new(name, id, NULL, vgl_cib_new(), &hooks, n);
+    vgl_replica_quorum(n->r, true, true);
+    n->up = true;
+    g_free(name);
+}
+
+static void node_stop(sim *s, uint32_t id)
+{
+    vgl_replica_free(s->nodes[id].r);
+    s->nodes[id].r = NULL;
+    s->nodes[id].up = false;
+    s->group_of[id] = 0;
+}
+
+/* Members of partition g, in node-id order. */
+static size_t members_of(sim *s, int g, vgl_member *m)
+{
+    size_t k = 0;
+    for (uint32_t i = 1; i <= N; i++) {
+        if (s->nodes[i].up && s->group_of[i] == g) {
+            m[k].nodeid = i;
+            m[k].pid = 1000 + i;
+            m[k].reason = 0;
+            k++;
+        }
+    }
+    return k;
+}
+
+/* Deliver a confchg for partition g: joined/left given as id lists. */
+static void confchg(sim *s, int g, const uint32_t *left, size_t nl, uint32_t reason,
+                    const uint32_t *joined, size_t nj)
+{
+    vgl_member m[N], l[N], j[N];
+    size_t n = members_of(s, g, m);
+    for (size_t i = 0; i < nl; i++)
+        l[i] = (vgl_member){ left[i], 1000 + left[i], reason };
+    for (size_t i = 0; i < nj; i++)
+        j[i] = (vgl_member){ joined[i], 1000 + joined[i], CPG_REASON_JOIN };
+    for (size_t i = 0; i < n; i++)
+        vgl_replica_confchg(s->nodes[m[i].nodeid].r, m, n, l, nl, j, nj);
+}
+
+/* A confchg of partition g delivered to node `to` only (merges: each side
+ * sees the other side join). */
+static void confchg_to(sim *s, uint32_t to, int g, const uint32_t *joined, size_t nj)
+{
+    vgl_member m[N], j[N];
+    size_t n = members_of(s, g, m);
+    for (size_t i = 0; i < nj; i++)
+        j[i] = (vgl_member){ joined[i], 1000 + joined[i], CPG_REASON_JOIN };
+    vgl_replica_confchg(s->nodes[to].r, m, n, NULL, 0, j, nj);
+}
+
+/* Deliver everything queued, each message to the members of its
+ * partition, until the bus is quiet. */
+static void pump(sim *s)
+{
+    queued *q;
+    while ((q = g_queue_pop_head(&s->q)) != NULL) {
+        gsize len;
+        const void *data = g_bytes_get_data(q->bytes, &len);
+        if (s->group_of[q->from] == q->group) {
+            for (uint32_t i = 1; i <= N; i++) {
+                if (s->nodes[i].up && s->group_of[i] == q->group)
+                    vgl_replica_deliver(s->nodes[i].r, q->from, data, len);
+            }
+        }
+        g_bytes_unref(q->bytes);
+        g_free(q);
+    }
+}
+
+static void sim_boot(sim *s)
+{
+    uint32_t all[N];
+    memset(s, 0, sizeof(*s));
+    g_queue_init(&s->q);
+    for (uint32_t i = 1; i <= N; i++) {
+        node_start(s, i);
+        s->group_of[i] = 1;
+        all[i - 1] = i;
+    }
+    confchg(s, 1, NULL, 0, 0, all, N);
+    pump(s);
+}
+
+static void sim_free(sim *s)
+{
+    for (uint32_t i = 1; i <= N; i++) {
+        if (s->nodes[i].up)
+            node_stop(s, i);
+    }
+    pump(s);
+}
+
+static char *digest_of(sim *s, uint32_t id) { return vgl_cib_digest(vgl_replica_cib(s->nodes[id].r)); }
+
+static void assert_same_cib(sim *s, const uint32_t *ids, size_t n)
+{
+    char *d0 = digest_of(s, ids[0]);
+    for (size_t i = 1; i < n; i++) {
+        char *d = digest_of(s, ids[i]);
+        ck_assert_msg(strcmp(d0, d) == 0, "node%u and node%u hold different CIBs", ids[0], ids[i]);
+        g_free(d);
+    }
+    g_free(d0);
+}
+
+/* A change that adds a Dummy primitive with the id in arg. */
+static int add_primitive(vgl_cib *cib, gpointer arg, GPtrArray *errors)
+{
+    char *xml = g_strdup_printf("<primitive id=\"%s\" class=\"ocf\" provider=\"vigil\" type=\"Dummy\"/>",
+                                (const char *)arg);
+    int rc = vgl_cib_put(cib, VGL_CIB_RESOURCES, xml, errors);
+    g_free(xml);
+    return rc;
+}
+
+static void change_done(gpointer ud, int rc, GPtrArray *errors)
+{
+    node *n = ud;
+    n->changes_done++;
+    n->last_rc = rc;
+}
+
+static int change(sim *s, uint32_t id, const char *rsc)
+{
+    return vgl_replica_change_config(s->nodes[id].r, add_primitive, g_strdup(rsc), g_free,
+                                     change_done, &s->nodes[id], NULL);
+}
+
+START_TEST(garbage_messages_are_dropped)
+{
+    sim s;
+    sim_boot(&s);
+    const char *junk[] = { "", "V", "Zxx", "Vnot-a-variant" };
+    char *before = digest_of(&s, 1);
+    for (size_t i = 0; i < G_N_ELEMENTS(junk); i++)
+        vgl_replica_deliver(s.nodes[1].r, 2, junk[i], strlen(junk[i]));
+    vgl_replica_deliver(s.nodes[1].r, 2, NULL, 0);
+    char *after = digest_of(&s, 1);
+    ck_assert_str_eq(before, after);
+    ck_assert(vgl_replica_is_active(s.nodes[1].r));
+    g_free(before);
+    g_free(after);
+    sim_free(&s);
+}
+END_TEST
+
+START_TEST(three_nodes_agree)
+{
+    sim s;
+    uint32_t all[] = { 1, 2, 3 };
+    sim_boot(&s);
+    for (uint32_t i = 1; i <= N; i++) {
+        ck_assert_msg(vgl_replica_is_active(s.nodes[i].r), "node%u not active", i);
+        ck_assert_uint_eq(vgl_view_coordinator(vgl_replica_view(s.nodes[i].r)), 1);
+        ck_assert_ptr_nonnull(vgl_cib_node(vgl_replica_cib(s.nodes[i].r), "node3"));
+    }
+    assert_same_cib(&s, all, 3);
+    sim_free(&s);
+}
+END_TEST
+
+START_TEST(change_reaches_everyone_and_is_acknowledged)
+{
+    sim s;
+    uint32_t all[] = { 1, 2, 3 };
+    sim_boot(&s);
+    ck_assert_int_eq(change(&s, 2, "d1"), 0);
+    ck_assert_uint_eq(s.nodes[2].changes_done, 0); /* not before delivery */
+    pump(&s);
+    ck_assert_uint_eq(s.nodes[2].changes_done, 1);
+    ck_assert_int_eq(s.nodes[2].last_rc, 0);
+    for (uint32_t i = 1; i <= N; i++)
+        ck_assert_ptr_nonnull(vgl_cib_find(vgl_replica_cib(s.nodes[i].r), "d1"));
+    assert_same_cib(&s, all, 3);
+    sim_free(&s);
+}
+END_TEST
+
+START_TEST(concurrent_changes_both_survive)
+{
+    sim s;
+    uint32_t all[] = { 1, 2, 3 };
+    sim_boot(&s);
+    ck_assert_int_eq(change(&s, 1, "a"), 0);
+    ck_assert_int_eq(change(&s, 3, "b"), 0); /* same base: one must retry */
+    pump(&s);
+    ck_assert_int_eq(s.nodes[1].last_rc, 0);
+    ck_assert_int_eq(s.nodes[3].last_rc, 0);
+    for (uint32_t i = 1; i <= N; i++) {
+        ck_assert_ptr_nonnull(vgl_cib_find(vgl_replica_cib(s.nodes[i].r), "a"));
+        ck_assert_ptr_nonnull(vgl_cib_find(vgl_replica_cib(s.nodes[i].r), "b"));
+    }
+    assert_same_cib(&s, all, 3);
+    sim_free(&s);
+}
+END_TEST
+
+START_TEST(changes_need_quorum)
+{
+    sim s;
+    sim_boot(&s);
+    vgl_replica_quorum(s.nodes[2].r, false, true);
+    ck_assert_int_eq(change(&s, 2, "x"), VGL_E_NO_QUORUM);
+    vgl_replica_quorum(s.nodes[2].r, true, false); /* quorum of an older ring */
+    ck_assert_int_eq(change(&s, 2, "x"), VGL_E_NO_QUORUM);
+    sim_free(&s);
+}
+END_TEST
+
+/* node3 dies; the survivors mark it unclean; it restarts empty and gets
+ * the agreed CIB through SYNC, including what changed meanwhile. */
+START_TEST(restarted_node_is_synced)
+{
+    sim s;
+    uint32_t three[] = { 3 }, all[] = { 1, 2, 3 };
+    sim_boot(&s);
+    node_stop(&s, 3);
+    confchg(&s, 1, three, 1, CPG_REASON_PROCDOWN, NULL, 0);
+    pump(&s);
+    ck_assert(vgl_replica_is_active(s.nodes[1].r));
+    {
+        vgl_sched_view *v = vgl_replica_sched_view(s.nodes[1].r);
+        ck_assert_int_eq(vgl_sched_view_node_state(v, "node3"), VGL_NODE_UNCLEAN);
+        vgl_sched_view_free(v);
+    }
+    ck_assert_int_eq(change(&s, 1, "while-away"), 0);
+    pump(&s);
+    node_start(&s, 3);
+    s.group_of[3] = 1;
+    confchg(&s, 1, NULL, 0, 0, three, 1);
+    pump(&s);
+    for (uint32_t i = 1; i <= N; i++)
+        ck_assert_msg(vgl_replica_is_active(s.nodes[i].r), "node%u not active", i);
+    ck_assert_ptr_nonnull(vgl_cib_find(vgl_replica_cib(s.nodes[3].r), "while-away"));
+    ck_assert_uint_eq(vgl_view_coordinator(vgl_replica_view(s.nodes[3].r)), 1);
+    assert_same_cib(&s, all, 3);
+    sim_free(&s);
+}
+END_TEST
+
+/* A change delivered while the barrier is open is applied by everyone
+ * after it, the joiner included. */
+START_TEST(changes_during_the_barrier_are_deferred)
+{
+    sim s;
+    uint32_t three[] = { 3 }, all[] = { 1, 2, 3 };
+    sim_boot(&s);
+    node_stop(&s, 3);
+    confchg(&s, 1, three, 1, CPG_REASON_LEAVE, NULL, 0);
+    pump(&s);
+    ck_assert_int_eq(change(&s, 2, "racing"), 0); /* queued, not yet delivered */
+    node_start(&s, 3);
+    s.group_of[3] = 1;
+    confchg(&s, 1, NULL, 0, 0, three, 1);         /* the join comes first */
+    pump(&s);
+    ck_assert_uint_eq(s.nodes[2].changes_done, 1);
+    for (uint32_t i = 1; i <= N; i++)
+        ck_assert_ptr_nonnull(vgl_cib_find(vgl_replica_cib(s.nodes[i].r), "racing"));
+    assert_same_cib(&s, all, 3);
+    sim_free(&s);
+}
+END_TEST
+
+/* {1} | {2,3}: the pair (quorate) changes the configuration; after the
+ * merge everyone holds the pair's configuration and node 2 coordinates. */
+START_TEST(partition_merge_keeps_the_majority_change)
+{
+    sim s;
+    uint32_t one[] = { 1 }, pair[] = { 2, 3 }, all[] = { 1, 2, 3 };
+    sim_boot(&s);
+    s.group_of[1] = 2; /* cut node1 off */
+    confchg(&s, 2, pair, 2, CPG_REASON_NODEDOWN, NULL, 0);
+    confchg(&s, 1, one, 1, CPG_REASON_NODEDOWN, NULL, 0);
+    vgl_replica_quorum(s.nodes[1].r, false, true);
+    pump(&s);
+    ck_assert_uint_eq(vgl_view_coordinator(vgl_replica_view(s.nodes[2].r)), 2);
+    ck_assert_int_eq(change(&s, 2, "majority"), 0);
+    ck_assert_int_eq(change(&s, 1, "minority"), VGL_E_NO_QUORUM);
+    pump(&s);
+    s.group_of[1] = 1;
+    vgl_replica_quorum(s.nodes[1].r, true, true);
+    confchg_to(&s, 1, 1, pair, 2);
+    confchg_to(&s, 2, 1, one, 1);
+    confchg_to(&s, 3, 1, one, 1);
+    pump(&s);
+    for (uint32_t i = 1; i <= N; i++) {
+        ck_assert_msg(vgl_replica_is_active(s.nodes[i].r), "node%u not active", i);
+        ck_assert_ptr_nonnull(vgl_cib_find(vgl_replica_cib(s.nodes[i].r), "majority"));
+        ck_assert_uint_eq(vgl_view_coordinator(vgl_replica_view(s.nodes[i].r)), 2);
+    }
+    assert_same_cib(&s, all, 3);
+    sim_free(&s);
+}
+END_TEST
+
+static Suite *replica_suite(void)
+{
+    Suite *s = suite_create("replica");
+    TCase *tc = tcase_create("protocol");
+    tcase_add_test(tc, garbage_messages_are_dropped);
+    tcase_add_test(tc, three_nodes_agree);
+    tcase_add_test(tc, change_reaches_everyone_and_is_acknowledged);
+    tcase_add_test(tc, concurrent_changes_both_survive);
+    tcase_add_test(tc, changes_need_quorum);
+    tcase_add_test(tc, restarted_node_is_synced);
+    tcase_add_test(tc, changes_during_the_barrier_are_deferred);
+    tcase_add_test(tc, partition_merge_keeps_the_majority_change);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+VGL_CHECK_MAIN(replica_suite)
