@@ -14,3 +14,8 @@ sched_libvglsched_a_SOURCES = \
 	sched/sched_show.c
 SCHED_LIBS = sched/libvglsched.a
 CRMCTL_LIBS = sched/libvglsched.a
+
+# Scheduler scenarios (tests/scheduler/NAME.xml -> NAME.summary), one TAP
+# result each, run through crmctl simulate.
+UNIT_TESTS += tests/scheduler/scenarios.test
+EXTRA_DIST += tests/scheduler

@@ -156,6 +156,7 @@ static void rsc_free(gpointer p)
         g_array_free(r->probes, TRUE);
     g_free(r->params);
     g_free(r->bind);
+    g_free(r->allowed);
     g_free(r->loc);
     g_free(r);
 }
@@ -169,6 +170,7 @@ static vgl_transition *transition_new(xmlNode *root, int64_t now, bool quorum)
     t->quorum = quorum;
     t->node_by_name = g_hash_table_new(g_str_hash, g_str_equal);
     t->top = g_ptr_array_new();
+    t->alloc_order = g_ptr_array_new();
     t->prims = g_ptr_array_new();
     t->all = g_ptr_array_new_with_free_func(rsc_free);
     t->rsc_by_id = g_hash_table_new(g_str_hash, g_str_equal);
@@ -237,8 +239,8 @@ int vgl_sched_run(const xmlDoc *cib, const vgl_sched_view *view, int64_t now, vg
     vgl__sched_unpack_options(t);
     vgl__sched_unpack_nodes(t, view);
     vgl__sched_unpack_resources(t);
-    vgl__sched_unpack_constraints(t);
     vgl__sched_unpack_status(t);
+    vgl__sched_unpack_constraints(t); /* rules may read transient attributes */
     decide_fencing(t);
     vgl__sched_assign(t);
     vgl__sched_actions(t);
@@ -273,6 +275,7 @@ void vgl_transition_free(vgl_transition *t)
     g_ptr_array_free(t->all, TRUE);
     g_ptr_array_free(t->prims, TRUE);
     g_ptr_array_free(t->top, TRUE);
+    g_ptr_array_free(t->alloc_order, TRUE);
     for (int n = 0; n < t->n_nodes; n++)
         g_hash_table_destroy(t->nodes[n].attrs);
     g_free(t->nodes);

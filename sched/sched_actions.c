@@ -474,12 +474,19 @@ static void prepare(vgl_transition *t, sc_rsc *r)
             r->blocked = true;
     }
     bool frozen = !t->quorum && t->opt.no_quorum_policy == SC_NQ_FREEZE;
-    r->pinned = !r->managed || r->maintenance || t->opt.maintenance_mode || r->blocked || frozen;
+    r->pinned = !r->managed || r->maintenance || t->opt.maintenance_mode || r->blocked
+                || (frozen && r->n_running > 0);
     for (int n = 0; n < t->n_nodes; n++) {
         if (!r->st[n].running)
             continue;
-        if (t->nodes[n].maintenance || (t->nodes[n].state == VGL_NODE_UNCLEAN && !t->nodes[n].fence))
+        if (t->nodes[n].maintenance)
             r->pinned = true;
+        if (t->nodes[n].state == VGL_NODE_UNCLEAN && !t->nodes[n].fence)
+            r->pinned = r->stuck_unclean = true;
+    }
+    if (frozen && r->n_running == 0 && r->next != SC_NONE) {
+        r->start_unrunnable = true;
+        r->unrunnable_reason = "quorum freeze";
     }
     if (r->n_running > 1 && r->multiple_active == SC_MULTI_BLOCK)
         r->pinned = true;

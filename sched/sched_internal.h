@@ -93,6 +93,7 @@ struct sc_rsc {
     const char *hist_id;  /* id in the history / executor: "ping" */
     const char *cfg_id;   /* configured id of this element */
     int order;            /* index among primitives (primitives only) */
+    int order_top;        /* index among top-level resources */
     int clone_instance;   /* -1, or the instance number */
     sc_rsc *parent;
     GPtrArray *children;  /* sc_rsc * */
@@ -120,6 +121,7 @@ struct sc_rsc {
 
     /* placement */
     vgl_score *loc;       /* [n_nodes]: location constraints + bans */
+    bool *allowed;        /* [n_nodes] or NULL: named by a location constraint */
     bool allocated, allocating;
     int next;             /* node index or SC_NONE */
     int prefer;           /* current node (SC_NONE if none or several) */
@@ -139,6 +141,7 @@ struct sc_rsc {
     GArray *stop_actions; /* action indexes */
     GArray *probes;       /* action indexes (first clone instance only) */
     bool no_quorum_stop;
+    bool stuck_unclean;   /* runs on an unclean node that cannot be fenced */
     bool pinned;          /* no start or stop: unmanaged, blocked, frozen */
     bool stopping_any;    /* derived: a stop is scheduled somewhere */
     sc_param *params;     /* cached parameters when they have no rules */
@@ -250,6 +253,7 @@ struct vgl_transition {
     GHashTable *node_by_name;  /* uname -> sc_node */
 
     GPtrArray *top;            /* sc_rsc *: top-level resources in order */
+    GPtrArray *alloc_order;    /* sc_rsc *: top-level resources as placed */
     GPtrArray *prims;          /* sc_rsc *: every primitive in order */
     GPtrArray *all;            /* sc_rsc *: every resource (for freeing) */
     GHashTable *rsc_by_id;     /* configured id -> sc_rsc (clone for its child) */

@@ -221,6 +221,9 @@ typedef struct widths {
     int rsc, detail;
 } widths;
 
+/* crm_simulate's columns only widen (static widths), and it formats the
+ * summary twice (once for its log), so the second, printed pass uses the
+ * widths the first pass ended with: measure first (out == NULL), then print. */
 static void item(GString *out, widths *w, const char *change, const char *rsc, const char *details,
                  const char *reason, bool blocked)
 {
@@ -230,6 +233,8 @@ static void item(GString *out, widths *w, const char *change, const char *rsc, c
     len = (int)strlen(details);
     if (len > w->detail)
         w->detail = len;
+    if (out == NULL)
+        return;
     g_string_append_printf(out, "  * %-8s   %-*s   ( %*s )", change, w->rsc, rsc, w->detail, details);
     if (reason != NULL && blocked)
         g_string_append_printf(out, "  due to %s (blocked)\n", reason);
@@ -252,6 +257,8 @@ static const char *stop_reason(const sc_rsc *r)
 
 static void summarize(vgl_transition *t, const sc_rsc *r, GString *out, widths *w)
 {
+    if (r->pinned && r->stuck_unclean && r->no_quorum_stop)
+        item(out, w, "Stop", r->id, t->nodes[r->running_on].uname, "no quorum", true);
     if (r->pinned)
         return;
     int cur = r->running_on, next = r->next;
@@ -296,8 +303,14 @@ char *vgl_transition_summary(const vgl_transition *tc)
                                    t->nodes[n].fence_reason);
     }
     widths w = { 5, 5 };
-    for (guint i = 0; i < t->prims->len; i++)
-        summarize(t, g_ptr_array_index(t->prims, i), out, &w);
+    GPtrArray *leaves = g_ptr_array_new();
+    for (guint i = 0; i < t->alloc_order->len; i++)
+        vgl__sched_leaves(g_ptr_array_index(t->alloc_order, i), leaves);
+    for (int pass = 0; pass < 2; pass++) {
+        for (guint i = 0; i < leaves->len; i++)
+            summarize(t, g_ptr_array_index(leaves, i), pass == 0 ? NULL : out, &w);
+    }
+    g_ptr_array_free(leaves, TRUE);
     return g_string_free(out, FALSE);
 }
 

@@ -10,8 +10,7 @@
  * placed.  Primaries are placed before their dependents.
  *
  * Top-level resources are placed in this order: priority (higher first),
- * score on the current node (higher first), the score vector over nodes
- * in name order, then configuration order.  A unit goes to the usable node
+ * then configuration order.  A unit goes to the usable node
  * with the highest score >= 0; ties go to the node with fewer resources
  * assigned so far in this run, then to the node it runs on now, then to
  * the node name that sorts first with strcmp().  Workload: O(units x nodes)
@@ -26,9 +25,9 @@
 bool vgl__sched_node_usable(const vgl_transition *t, int n)
 {
     const sc_node *node = &t->nodes[n];
-    if (node->state != VGL_NODE_ONLINE || node->standby || node->maintenance || node->fence)
-        return false;
-    return t->quorum || t->opt.no_quorum_policy == SC_NQ_IGNORE;
+    /* without quorum, leaf_disabled() (policy stop) or pinning and blocked
+     * starts (freeze) apply: placement itself goes on, as in Pacemaker */
+    return node->state == VGL_NODE_ONLINE && !node->standby && !node->maintenance && !node->fence;
 }
 
 /* Tie-break between two nodes of equal score: fewer assigned, then name. */
@@ -94,11 +93,30 @@ static bool can_run_any(const vgl_transition *t, const vgl_score *sc)
 
 /* The unit's base scores: location + stickiness, summed over a group's
  * members (a member that would leave the group nowhere is not merged). */
+static bool allowed(const vgl_transition *t, const sc_rsc *u, int n)
+{
+    if (t->opt.symmetric)
+        return true;
+    for (const sc_rsc *r = u; r != NULL; r = r->parent) {
+        if (r->allowed != NULL && r->allowed[n])
+            return true;
+    }
+    GPtrArray *leaves = g_ptr_array_new();
+    bool ok = false;
+    vgl__sched_leaves((sc_rsc *)u, leaves);
+    for (guint i = 0; i < leaves->len && !ok; i++) {
+        const sc_rsc *l = g_ptr_array_index(leaves, i);
+        ok = l->allowed != NULL && l->allowed[n];
+    }
+    g_ptr_array_free(leaves, TRUE);
+    return ok;
+}
+
 static void unit_base(const vgl_transition *t, const sc_rsc *u, vgl_score *sc)
 {
     const sc_rsc *clone = u->parent != NULL && u->parent->kind == SC_CLONE ? u->parent : NULL;
     for (int n = 0; n < t->n_nodes; n++)
-        sc[n] = clone != NULL ? clone->loc[n] : 0;
+        sc[n] = !allowed(t, u, n) ? -VGL_INFINITY : clone != NULL ? clone->loc[n] : 0;
     if (u->kind == SC_PRIMITIVE) {
         leaf_scores(t, u, sc);
         return;
@@ -108,7 +126,6 @@ static void unit_base(const vgl_transition *t, const sc_rsc *u, vgl_score *sc)
     vgl_score *tmp = g_new(vgl_score, t->n_nodes);
     for (guint i = 0; i < u->children->len; i++) {
         const sc_rsc *m = g_ptr_array_index(u->children, i);
-        memcpy(tmp, sc, sizeof(vgl_score) * t->n_nodes);
         for (int n = 0; n < t->n_nodes; n++)
             tmp[n] = 0;
         leaf_scores(t, m, tmp);
@@ -235,7 +252,7 @@ static bool leaf_pinned(const vgl_transition *t, const sc_rsc *r, int *where)
         if (t->nodes[n].state == VGL_NODE_UNCLEAN && !t->nodes[n].fence)
             pinned = true, cur = n; /* cannot be fenced: may still run there */
     }
-    if (!t->quorum && t->opt.no_quorum_policy == SC_NQ_FREEZE)
+    if (!t->quorum && t->opt.no_quorum_policy == SC_NQ_FREEZE && cur != SC_NONE)
         pinned = true;
     *where = cur;
     return pinned;
@@ -279,7 +296,7 @@ static void assign_unit(vgl_transition *t, sc_rsc *u, vgl_score *sc)
     merge_dependents(t, u, sc);
     for (guint i = 0; i < u->with->len; i++)
         apply_coloc(t, g_ptr_array_index(u->with, i), sc);
-    place_unit(t, u, choose(t, sc, current_node(t, u), NULL));
+    place_unit(t, u, choose(t, sc, SC_NONE, NULL));
 }
 
 static void assign_clone(vgl_transition *t, sc_rsc *c, vgl_score *sc)
@@ -339,87 +356,27 @@ static void assign(vgl_transition *t, sc_rsc *u, vgl_score *sc)
 
 /* ------------------------------------------------------------ order */
 
-typedef struct sort_item {
-    sc_rsc *r;
-    int pos;
-    vgl_score cur;
-    vgl_score *sc;
-} sort_item;
-
-static int item_cmp(const void *a, const void *b, void *data)
+static int prio_cmp(const void *a, const void *b)
 {
-    const sort_item *x = a, *y = b;
-    const int *order = data;
-    if (x->r->priority != y->r->priority)
-        return x->r->priority > y->r->priority ? -1 : 1;
-    if (x->cur != y->cur)
-        return x->cur > y->cur ? -1 : 1;
-    for (int k = 0; x->sc != NULL && y->sc != NULL && order[k] >= 0; k++) {
-        vgl_score p = x->sc[order[k]], q = y->sc[order[k]];
-        if (p != q)
-            return p > q ? -1 : 1;
-    }
-    return x->pos - y->pos;
-}
-
-/* Natural order of node names ("node2" before "node10"), as Pacemaker
- * lists nodes. */
-static int natural_cmp(const void *a, const void *b, void *data)
-{
-    const vgl_transition *t = data;
-    const char *x = t->nodes[*(const int *)a].uname, *y = t->nodes[*(const int *)b].uname;
-    while (*x != '\0' && *y != '\0') {
-        if (g_ascii_isdigit(*x) && g_ascii_isdigit(*y)) {
-            char *ex, *ey;
-            unsigned long long nx = g_ascii_strtoull(x, &ex, 10), ny = g_ascii_strtoull(y, &ey, 10);
-            if (nx != ny)
-                return nx < ny ? -1 : 1;
-            x = ex, y = ey;
-            continue;
-        }
-        int cx = g_ascii_tolower(*x), cy = g_ascii_tolower(*y);
-        if (cx != cy)
-            return cx - cy;
-        x++, y++;
-    }
-    return (*x != '\0') - (*y != '\0');
-}
-
-static int *sorted_nodes(const vgl_transition *t)
-{
-    int *order = g_new(int, t->n_nodes + 1);
-    for (int i = 0; i < t->n_nodes; i++)
-        order[i] = i;
-    order[t->n_nodes] = -1;
-    g_qsort_with_data(order, t->n_nodes, sizeof(int), natural_cmp, (gpointer)t);
-    return order;
+    const sc_rsc *x = *(sc_rsc *const *)a, *y = *(sc_rsc *const *)b;
+    if (x->priority != y->priority)
+        return x->priority > y->priority ? -1 : 1;
+    return x->order_top - y->order_top;
 }
 
 void vgl__sched_assign(vgl_transition *t)
 {
-    guint n = t->top->len;
-    sort_item *items = g_new0(sort_item, n);
-    vgl_score *all = g_new0(vgl_score, (gsize)n * (gsize)(t->n_nodes > 0 ? t->n_nodes : 1));
-    int *order = sorted_nodes(t);
-    for (guint i = 0; i < n; i++) {
-        sort_item *it = &items[i];
-        it->r = g_ptr_array_index(t->top, i);
-        it->pos = (int)i;
-        it->cur = -VGL_INFINITY;
-        if (it->r->kind == SC_CLONE)
-            continue;
-        it->sc = all + (gsize)i * t->n_nodes;
-        unit_base(t, it->r, it->sc);
-        int cur = current_node(t, it->r);
-        if (cur != SC_NONE)
-            it->cur = it->sc[cur];
+    /* placement (and the summary) follow priority, then configuration
+     * order: Pacemaker 2.1 sorts its resource list this way */
+    g_ptr_array_set_size(t->alloc_order, 0);
+    for (guint i = 0; i < t->top->len; i++) {
+        sc_rsc *r = g_ptr_array_index(t->top, i);
+        r->order_top = (int)i;
+        g_ptr_array_add(t->alloc_order, r);
     }
-    g_qsort_with_data(items, n, sizeof(sort_item), item_cmp, order);
+    qsort(t->alloc_order->pdata, t->alloc_order->len, sizeof(gpointer), prio_cmp);
     vgl_score *scratch = g_new(vgl_score, t->n_nodes > 0 ? t->n_nodes : 1);
-    for (guint i = 0; i < n; i++)
-        assign(t, items[i].r, scratch);
+    for (guint i = 0; i < t->alloc_order->len; i++)
+        assign(t, g_ptr_array_index(t->alloc_order, i), scratch);
     g_free(scratch);
-    g_free(order);
-    g_free(all);
-    g_free(items);
 }

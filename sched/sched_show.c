@@ -74,7 +74,7 @@ static void show_nodes(const vgl_transition *t, GString *out)
     g_string_append(out, "  * Node List:\n");
     for (int i = 0; i < t->n_nodes; i++) {
         const sc_node *n = sorted[i];
-        if (n->state == VGL_NODE_UNCLEAN)
+        if (n->state == VGL_NODE_UNCLEAN && t->opt.fencing_enabled)
             g_string_append_printf(out, "    * Node %s: UNCLEAN (offline)\n", n->uname);
         else if (n->state == VGL_NODE_ONLINE && n->fence)
             g_string_append_printf(out, "    * Node %s: UNCLEAN (online)\n", n->uname);
@@ -119,14 +119,20 @@ static void show_prim(const vgl_transition *t, const sc_rsc *r, const char *inde
         g_string_append_printf(out, "%s [%s ]", r->failed ? "FAILED" : "Started", where->str);
     else
         g_string_append_printf(out, "%s %s", r->failed ? "FAILED" : "Started", t->nodes[first].uname);
-    if (count == 1 && t->nodes[first].state == VGL_NODE_UNCLEAN)
+    bool unclean = count == 1 && t->nodes[first].state == VGL_NODE_UNCLEAN;
+    if (unclean)
         g_string_append(out, " (UNCLEAN)");
+    bool on_maint = count == 1 && t->nodes[first].maintenance;
+    GString *flags = g_string_new(NULL);
     if (r->target_role == SC_ROLE_STOPPED)
-        g_string_append(out, " (disabled)");
-    if (!r->managed || r->maintenance || t->opt.maintenance_mode)
-        g_string_append(out, " (unmanaged)");
-    else if (r->blocked)
-        g_string_append(out, " (blocked)");
+        g_string_append(flags, ", disabled");
+    if (!r->managed || r->maintenance || t->opt.maintenance_mode || on_maint)
+        g_string_append(flags, ", unmanaged");
+    else if (r->blocked && !unclean)
+        g_string_append(flags, ", blocked");
+    if (flags->len > 0)
+        g_string_append_printf(out, " (%s)", flags->str + 2);
+    g_string_free(flags, TRUE);
     g_string_append_c(out, '\n');
     g_string_free(where, TRUE);
 }
@@ -217,8 +223,8 @@ char *vgl_transition_status(const vgl_transition *t)
     g_string_append(out, "\n  * Full List of Resources:\n");
     if (t->top->len == 0)
         g_string_append(out, "    * No resources\n");
-    for (guint i = 0; i < t->top->len; i++) {
-        const sc_rsc *r = g_ptr_array_index(t->top, i);
+    for (guint i = 0; i < t->alloc_order->len; i++) {
+        const sc_rsc *r = g_ptr_array_index(t->alloc_order, i);
         if (r->kind == SC_PRIMITIVE)
             show_prim(t, r, "    ", r->id, out);
         else if (r->kind == SC_GROUP)

@@ -98,10 +98,9 @@ static void record_failure(vgl_transition *t, sc_rsc *r, sc_rstate *s, const hop
         s->fatal = true;
     else if (h->status == 0 && h->rc >= 2 && h->rc <= 5)
         s->ban = true; /* hard error: never again here */
-    if (strcmp(h->task, "monitor") == 0 && h->interval_ms > 0 && h->status == 0 && h->rc == 7)
-        s->running = false; /* found stopped; recovered with a start */
-    else
-        s->running = true;
+    /* even a monitor saying "not running" leaves it possibly active: it is
+     * stopped (for safety) and started again, as Pacemaker does */
+    s->running = true;
 }
 
 static bool expired(const vgl_transition *t, const sc_rsc *r, const hop *h)

@@ -143,7 +143,7 @@ void vgl__sched_nvpairs(vgl_transition *t, xmlNode *parent, const char *set_name
 static const char *opt2(GHashTable *h, const char *a, const char *b)
 {
     const char *v = g_hash_table_lookup(h, a);
-    return v != NULL ? v : g_hash_table_lookup(h, b);
+    return (v != NULL || b == NULL) ? v : g_hash_table_lookup(h, b);
 }
 
 static bool opt_bool(GHashTable *h, const char *a, const char *b, bool dflt)
@@ -561,7 +561,9 @@ static sc_rsc *lookup_rsc(vgl_transition *t, xmlNode *c, const char *attr)
 static void loc_add(vgl_transition *t, sc_rsc *r, int node, vgl_score s)
 {
     r->loc[node] = vgl_score_add(r->loc[node], s);
-    (void)t;
+    if (r->allowed == NULL)
+        r->allowed = g_new0(bool, t->n_nodes);
+    r->allowed[node] = true;
 }
 
 static void unpack_location(vgl_transition *t, xmlNode *c)
