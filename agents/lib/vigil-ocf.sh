@@ -216,9 +216,16 @@ ocf_usage() {
 
 # ---- processes ----
 
-# ocf_pid_alive PID: the process exists (signal 0 succeeds).
+# ocf_pid_alive PID: the process exists and is not a zombie (a daemon whose
+# parent died is reaped by whoever inherits it, maybe late).
 ocf_pid_alive() {
-    ocf_is_uint "$1" && [ "$1" -gt 1 ] && kill -0 "$1" 2>/dev/null
+    ocf_is_uint "$1" && [ "$1" -gt 1 ] && kill -0 "$1" 2>/dev/null || return 1
+    [ -r "/proc/$1/stat" ] || return 0
+    # The state follows the command name in parentheses, which may hold spaces.
+    case $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) in
+    Z* | X*) return 1 ;;
+    esac
+    return 0
 }
 
 # ocf_pidfile_pid FILE: the PID in FILE when it names a live process, else

@@ -113,4 +113,12 @@ at_wait() {
     done
 }
 
+# at_alive PID: the process exists and is not a zombie (this machine's
+# init may reap orphans late).
+at_alive() {
+    case $(ps -o stat= -p "$1" 2>/dev/null) in '' | Z*) return 1 ;; esac
+}
+
+at_dead() { ! at_alive "$1"; }
+
 at_have_python() { command -v python3 >/dev/null 2>&1; }
