@@ -19,3 +19,9 @@ CRMCTL_LIBS = sched/libvglsched.a
 # result each, run through crmctl simulate.
 UNIT_TESTS += tests/scheduler/scenarios.test
 EXTRA_DIST += tests/scheduler
+
+check_PROGRAMS += tests/unit/check_sched
+UNIT_TESTS += tests/unit/check_sched
+tests_unit_check_sched_SOURCES = tests/unit/check_sched.c tests/unit/vgl_check.h
+tests_unit_check_sched_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_sched_LDADD = $(SCHED_LIBS) $(CIB_LIBS) $(CHECK_LIBS)

@@ -120,7 +120,8 @@ void vgl__sched_params(vgl_transition *t, const sc_rsc *r, const sc_opdef *op, i
         *out = (sc_param *)p;
     } else {
         *out = g_new(sc_param, n + 1);
-        memcpy(*out, p, sizeof(sc_param) * n);
+        if (n > 0)
+            memcpy(*out, p, sizeof(sc_param) * n);
     }
 }
 

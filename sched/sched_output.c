@@ -100,11 +100,13 @@ static void finish_actions(vgl_transition *t)
         fill_action(t, a, o);
         g_array_set_size(pre, 0);
         g_hash_table_remove_all(seen);
+        g_hash_table_add(seen, GINT_TO_POINTER((int)i + 1)); /* never itself */
         collect_prereqs(t, a, pre, seen, 0);
         g_array_sort(pre, size_cmp);
         o->n_prereq = pre->len;
         o->prereq = g_new(size_t, pre->len ? pre->len : 1);
-        memcpy(o->prereq, pre->data, sizeof(size_t) * pre->len);
+        if (pre->len > 0)
+            memcpy(o->prereq, pre->data, sizeof(size_t) * pre->len);
     }
     g_hash_table_destroy(seen);
     g_array_free(pre, TRUE);

@@ -214,9 +214,10 @@ void vgl__sched_unpack_options(vgl_transition *t)
 
 static int node_add(vgl_transition *t, GArray *arr, const char *uname, const char *id)
 {
-    sc_node *old = g_hash_table_lookup(t->node_by_name, uname);
+    /* while the array grows the table maps a name to its index + 1 */
+    gpointer old = g_hash_table_lookup(t->node_by_name, uname);
     if (old != NULL)
-        return old->idx;
+        return GPOINTER_TO_INT(old) - 1;
     sc_node n = { 0 };
     n.uname = vgl__sched_str(t, uname);
     n.id = vgl__sched_str(t, id != NULL ? id : uname);
@@ -224,7 +225,6 @@ static int node_add(vgl_transition *t, GArray *arr, const char *uname, const cha
     n.state = VGL_NODE_OFFLINE;
     n.attrs = g_hash_table_new(g_str_hash, g_str_equal);
     g_array_append_val(arr, n);
-    /* the table is rebuilt once the array stops moving */
     g_hash_table_insert(t->node_by_name, (gpointer)n.uname, GINT_TO_POINTER(n.idx + 1));
     return n.idx;
 }
