@@ -5,6 +5,9 @@
  * the parent, sends PINGs one after the other through the client library,
  * timing each.  Prints the median, the 99th percentile and the maximum, for
  * an empty PING and for one carrying a 4 KiB echo.  Goal: median < 1 ms.
+ * Also prints the server's resident memory (VmRSS, and the part of it that
+ * is libqb's shared rings) before any client, after the pings, and with 20
+ * more clients connected, since vigild's budget is 8 MB.
  *
  *   bench/ipc_bench [COUNT]      (default 10000)
  */
@@ -14,6 +17,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,6 +48,24 @@ static int serve(const char *name, int ready_fd)
     vgl_ipc_server_free(s);
     g_main_loop_unref(loop);
     return 0;
+}
+
+/* VmRSS and RssShmem of PID, in kB, as "N kB (shm M kB)". */
+static void rss_print(pid_t pid, const char *when)
+{
+    char path[64], *text = NULL, *rss, *shm;
+
+    g_snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    if (!g_file_get_contents(path, &text, NULL, NULL)) {
+        return;
+    }
+    rss = strstr(text, "VmRSS:");
+    shm = strstr(text, "RssShmem:");
+    if (rss != NULL && shm != NULL) {
+        printf("server memory %s: VmRSS %ld kB, of which libqb rings (RssShmem) %ld kB\n", when,
+               strtol(rss + 6, NULL, 10), strtol(shm + 9, NULL, 10));
+    }
+    g_free(text);
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -111,12 +133,26 @@ int main(int argc, char **argv)
         return 1;
     }
     close(pfd[0]);
+    rss_print(pid, "before any client");
     rc = vgl_client_connect(name, 0, &c);
     if (rc == 0) {
         rc = measure(c, count, 0, "empty PING");
     }
     if (rc == 0) {
         rc = measure(c, count, 4096, "PING with 4 KiB echo");
+    }
+    if (rc == 0) {
+        vgl_client *more[20] = { NULL };
+
+        rss_print(pid, "with 1 client, after the pings");
+        for (int i = 0; i < 20 && rc == 0; i++) {
+            rc = vgl_client_connect(name, 0, &more[i]);
+            rc = rc == 0 ? vgl_client_request(more[i], VGL_IPC_PING, NULL, 5000, NULL, NULL) : rc;
+        }
+        rss_print(pid, "with 21 clients");
+        for (int i = 0; i < 20; i++) {
+            vgl_client_disconnect(more[i]);
+        }
     }
     vgl_client_disconnect(c);
     kill(pid, SIGTERM);

@@ -62,8 +62,13 @@ extern "C" {
 
 /* Limits.  The buffer size is per connection and bounds every frame on it
  * (libqb rings); a client asks for one when it connects, the server grants
- * at least VGL_IPC_BUFFER_DEFAULT and refuses more than VGL_IPC_BUFFER_MAX. */
-#define VGL_IPC_BUFFER_DEFAULT (256u * 1024u)
+ * at least VGL_IPC_BUFFER_DEFAULT and refuses more than VGL_IPC_BUFFER_MAX.
+ * Cost: libqb makes three rings of that size per connection and touches
+ * them at once, so each connection adds about 3.4 x buffer (~440 KB by
+ * default) to vigild's RSS while it lasts.  Ask for more only for what
+ * needs it (a whole CIB of a big cluster); a reply that does not fit comes
+ * back as VGL_E_LIMIT saying so. */
+#define VGL_IPC_BUFFER_DEFAULT (128u * 1024u)
 #define VGL_IPC_BUFFER_MAX (16u * 1024u * 1024u)
 #define VGL_IPC_FIELDS_MAX 1024u   /* fields in one message's a{sv} */
 #define VGL_IPC_KEY_MAX 64u        /* length of one field name */

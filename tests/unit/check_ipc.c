@@ -1027,7 +1027,7 @@ START_TEST(a_slow_subscriber_does_not_block)
     ck_assert_int_eq(vgl_client_subscribe(slow, NULL, 0, TIMEOUT, NULL), 0);
     ctl = client_new(&ts);
 
-    /* 3 MB of events into a 256 KB ring that nobody reads */
+    /* 3 MB of events into a 128 KiB ring that nobody reads */
     t0 = g_get_monotonic_time();
     delivered = broadcast(ctl, VGL_IPC_EV_ACTION, COUNT, SIZE);
     took = g_get_monotonic_time() - t0;
@@ -1166,15 +1166,27 @@ START_TEST(server_stops_with_requests_held)
 {
     test_server ts;
     qb_ipcc_connection_t *qc;
-    vgl_client *c, *again = (vgl_client *)1;
+    vgl_client *c, *sub, *again = (vgl_client *)1;
+    struct pollfd pfd;
+    GVariant *fields;
+    uint64_t missed;
+    uint32_t type;
     char *text = NULL;
 
     server_start(&ts, NULL);
     qc = raw_connect(&ts);
     c = client_new(&ts);
+    sub = client_new(&ts);
+    ck_assert_int_eq(vgl_client_subscribe(sub, NULL, 0, TIMEOUT, NULL), 0);
     raw_request_send(qc, T_DELAY, 1, g_variant_new_parsed("{'ms': <@u 10000>}"));
     stat_wait(c, "pending", 1);
     server_stop(&ts);             /* requires a clean exit of the server */
+
+    pfd.fd = vgl_client_event_fd(sub);
+    pfd.events = POLLIN;
+    ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
+    ck_assert_int_eq(vgl_client_event_next(sub, 0, &type, &fields, &missed), VGL_E_UNAVAILABLE);
+    vgl_client_disconnect(sub);
 
     ck_assert_int_eq(vgl_client_request(c, VGL_IPC_PING, NULL, 2000, NULL, &text), VGL_E_UNAVAILABLE);
     ck_assert_ptr_nonnull(strstr(text, "lost"));
@@ -1215,6 +1227,31 @@ START_TEST(message_size_limits)
     ck_assert_uint_eq(strlen(s), BIG);
     g_variant_unref(reply);
 
+    /* a request of exactly the buffer size goes through */
+    {
+        size_t pad = vgl_client_buffer_size(c) - 200, len = 0;
+        void *frame = NULL;
+
+        for (;;) {
+            char *p = g_strnfill(pad, 'p');
+
+            g_free(frame);
+            ck_assert_int_eq(vgl_ipc_request_encode(T_DELAY, 1, g_variant_new_parsed(
+                "{'ms': <@u 0>, 'pad': <%s>}", p), VGL_IPC_BUFFER_MAX, &frame, &len), 0);
+            g_free(p);
+            if (len >= vgl_client_buffer_size(c)) {
+                break;
+            }
+            pad += vgl_client_buffer_size(c) - len;
+        }
+        g_free(frame);
+        ck_assert_uint_eq(len, vgl_client_buffer_size(c));
+        blob[pad] = '\0';
+        reply = request_ok(c, T_DELAY, g_variant_new_parsed("{'ms': <@u 0>, 'pad': <%s>}", blob));
+        g_variant_unref(reply);
+        blob[pad] = 'x';
+    }
+
     /* a client asking for more than VGL_IPC_BUFFER_MAX is turned away */
     qc = qb_ipcc_connect(ts.name, 2 * VGL_IPC_BUFFER_MAX);
     ck_assert(qc == NULL);
@@ -1223,6 +1260,38 @@ START_TEST(message_size_limits)
 
     g_free(blob);
     vgl_client_disconnect(wide);
+    vgl_client_disconnect(c);
+    server_stop(&ts);
+}
+END_TEST
+
+START_TEST(a_client_that_does_not_read_replies_is_cut_off)
+{
+    test_server ts;
+    qb_ipcc_connection_t *qc;
+    vgl_client *c;
+    GVariant *reply;
+    ssize_t sent = 0;
+
+    server_start(&ts, NULL);
+    qc = raw_connect(&ts);
+    c = client_new(&ts);
+    /* 100 KB replies into a 128 KiB ring nobody empties */
+    for (uint64_t i = 1; i <= 10 && sent >= 0; i++) {
+        void *frame;
+        size_t len;
+
+        ck_assert_int_eq(vgl_ipc_request_encode(T_BIG, i, g_variant_new_parsed("{'size': <@u 100000>}"),
+                                                VGL_IPC_BUFFER_DEFAULT, &frame, &len), 0);
+        sent = qb_ipcc_send(qc, frame, len);
+        g_free(frame);
+        g_usleep(20000);
+    }
+    stat_wait(c, "disconnects", 1);
+    stat_wait(c, "connections", 1);
+    reply = request_ok(c, VGL_IPC_PING, NULL);
+    g_variant_unref(reply);
+    qb_ipcc_disconnect(qc);
     vgl_client_disconnect(c);
     server_stop(&ts);
 }
@@ -1289,6 +1358,7 @@ static Suite *ipc_suite(void)
     tcase_add_test(tc, server_stops_with_requests_held);
     tcase_add_test(tc, message_size_limits);
     tcase_add_test(tc, too_many_requests_in_flight_get_busy);
+    tcase_add_test(tc, a_client_that_does_not_read_replies_is_cut_off);
     suite_add_tcase(s, tc);
     return s;
 }
