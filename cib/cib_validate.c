@@ -156,8 +156,14 @@ void vgl__cib_validate_plain(vgl__vctx *v, const xmlNode *n)
 
             while (t && g_ascii_isspace(*t))
                 t++;
-            if (t && *t)
-                vgl__cib_validate_fail(v, VGL_E_INVALID, n, "unexpected text \"%.20s\"", t);
+            if (t && *t) {
+                char *shown = g_strndup(t, strcspn(t, "\r\n"));
+
+                if (strlen(shown) > 20)
+                    strcpy(shown + 17, "...");
+                vgl__cib_validate_fail(v, VGL_E_INVALID, n, "unexpected text \"%s\"", g_strchomp(shown));
+                g_free(shown);
+            }
         } else if (c->type != XML_COMMENT_NODE && c->type != XML_PI_NODE) {
             vgl__cib_validate_fail(v, VGL_E_INVALID, n, "unexpected XML node (type %d)", (int)c->type);
         }

@@ -165,12 +165,15 @@ static bool check_rsc_sets(vgl__vctx *v, const xmlNode *c)
 static void check_primitive(vgl__vctx *v, const xmlNode *prim, const xmlNode *parent)
 {
     static vgl__names required = { "id", "class", "type", NULL };
-    static vgl__names optional = { "provider", "description", NULL };
+    static vgl__names required_templated = { "id", NULL };
+    static vgl__names optional = { "class", "type", "provider", "description", NULL };
     static vgl__names refused = { "template", NULL };
     const char *cls = vgl__cib_xml_attr(prim, "class");
+    bool templated = vgl__cib_xml_attr(prim, "template") != NULL;
     const xmlNode *ops = NULL;
 
-    vgl__cib_validate_attrs(v, prim, required, optional, refused);
+    /* a template reference is refused; do not also ask for class and type */
+    vgl__cib_validate_attrs(v, prim, templated ? required_templated : required, optional, refused);
     vgl__cib_validate_register(v, prim);
     check_class(v, prim);
     if (cls != NULL && strcmp(cls, "stonith") == 0 && !vgl__cib_xml_is(parent, "resources"))

@@ -16,9 +16,11 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
@@ -32,12 +34,28 @@ static int parse_error(GPtrArray *errors, const char *label, xmlParserCtxt *ctxt
     char *msg = g_strdup((e && e->message) ? e->message : "unknown parser error");
 
     g_strchomp(msg);
-    if (e && e->line > 0)
-        vgl__cib_xml_note(errors, label, "%d: not well-formed: %s", e->line, msg);
-    else
+    if (e && e->line > 0) {
+        char *where = g_strdup_printf("%s:%d", label, e->line);
+
+        vgl__cib_xml_note(errors, where, "not well-formed: %s", msg);
+        g_free(where);
+    } else
         vgl__cib_xml_note(errors, label, "not well-formed: %s", msg);
     g_free(msg);
     return VGL_E_PARSE;
+}
+
+/* libxml2 keeps element lines in 16 bits; beyond 65535 record the exact
+ * line in the element's (otherwise unused) psvi field. */
+static void start_element(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
+                          int nb_ns, const xmlChar **ns, int nb_attrs, int nb_defaulted,
+                          const xmlChar **attrs)
+{
+    xmlParserCtxt *ctxt = ctx;
+
+    xmlSAX2StartElementNs(ctx, name, prefix, uri, nb_ns, ns, nb_attrs, nb_defaulted, attrs);
+    if (ctxt->node != NULL && ctxt->input != NULL && ctxt->input->line >= 65535)
+        ctxt->node->psvi = (void *)(intptr_t)ctxt->input->line;
 }
 
 int vgl__cib_xml_parse(const char *text, gssize len, const char *label,
@@ -71,9 +89,14 @@ int vgl__cib_xml_parse(const char *text, gssize len, const char *label,
         vgl__cib_xml_note(errors, label, "DTD and entity declarations are not allowed");
         return VGL_E_PARSE;
     }
+    if (memchr(text, '\0', n) != NULL) {
+        vgl__cib_xml_note(errors, label, "input contains a NUL byte");
+        return VGL_E_PARSE;
+    }
     ctxt = xmlNewParserCtxt();
-    if (ctxt == NULL)
+    if (ctxt == NULL || ctxt->sax == NULL)
         g_error("out of memory");
+    ctxt->sax->startElementNs = start_element;
     doc = xmlCtxtReadMemory(ctxt, text, (int)n, NULL, NULL, opts);
     if (doc == NULL || !ctxt->wellFormed) {
         rc = parse_error(errors, label, ctxt);
@@ -137,6 +160,7 @@ void vgl__cib_xml_strip(xmlNode *n)
 void vgl__cib_xml_clear_lines(xmlNode *n)
 {
     n->line = 0;
+    n->psvi = NULL;
     for (xmlNode *c = vgl__cib_xml_first(n); c != NULL; c = vgl__cib_xml_next(c))
         vgl__cib_xml_clear_lines(c);
 }
@@ -224,12 +248,12 @@ xmlNode *vgl__cib_xml_ensure(xmlNode *n, const char *name)
 
 long vgl__cib_xml_line(const xmlNode *n)
 {
-    long line;
-
-    if (n == NULL || n->line == 0)
+    if (n == NULL || n->type != XML_ELEMENT_NODE)
         return 0;
-    line = xmlGetLineNo(n);
-    return line > 0 ? line : 0;
+    if (n->line < 65535)
+        return n->line;
+    /* set by start_element(); a copy has lost it: unknown rather than wrong */
+    return n->psvi ? (long)(intptr_t)n->psvi : 0;
 }
 
 /* ---- messages ---- */

@@ -20,3 +20,12 @@ cib_libvglcib_a_SOURCES = \
 	cib/cib_diff.c \
 	cib/cib_store.c
 CIB_LIBS = cib/libvglcib.a $(XML_LIBS) $(GLIB_LIBS)
+
+# Unit tests of the CIB (data files in tests/cib/good and tests/cib/bad).
+CIB_TEST_SOURCES = tests/unit/check_cib_util.c tests/unit/check_cib_util.h tests/unit/vgl_check.h
+check_PROGRAMS += tests/unit/check_cib
+UNIT_TESTS += tests/unit/check_cib
+tests_unit_check_cib_SOURCES = tests/unit/check_cib.c $(CIB_TEST_SOURCES)
+tests_unit_check_cib_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_cib_LDADD = $(CIB_LIBS) $(CHECK_LIBS)
+EXTRA_DIST += tests/cib

@@ -1,0 +1,77 @@
+/* check_cib_util.c — see check_cib_util.h. */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+
+#include "check_cib_util.h"
+
+char *cibt_path(const char *rel)
+{
+    const char *src = getenv("VIGIL_SRCDIR");
+
+    return g_build_filename(src ? src : "..", "tests", "cib", rel, NULL);
+}
+
+char *cibt_read(const char *rel, gsize *len)
+{
+    char *path = cibt_path(rel), *text = NULL;
+    GError *err = NULL;
+
+    if (!g_file_get_contents(path, &text, len, &err))
+        ck_abort_msg("cannot read %s: %s", path, err->message);
+    g_free(path);
+    return text;
+}
+
+GPtrArray *cibt_errors(void)
+{
+    return g_ptr_array_new_with_free_func(g_free);
+}
+
+char *cibt_join(const GPtrArray *errors)
+{
+    GString *s = g_string_new(NULL);
+
+    for (guint i = 0; errors != NULL && i < errors->len; i++)
+        g_string_append_printf(s, "%s\n", (const char *)errors->pdata[i]);
+    return g_string_free(s, FALSE);
+}
+
+vgl_cib *cibt_load(const char *rel)
+{
+    char *path = cibt_path(rel);
+    GPtrArray *errors = cibt_errors();
+    vgl_cib *cib = NULL;
+    int rc = vgl_cib_load_file(path, &cib, errors);
+
+    if (rc != 0) {
+        char *msg = cibt_join(errors);
+        ck_abort_msg("%s does not load (%s):\n%s", path, vgl_strerror(rc), msg);
+    }
+    g_ptr_array_unref(errors);
+    g_free(path);
+    return cib;
+}
+
+void cibt_assert_same(const vgl_cib *a, const vgl_cib *b)
+{
+    char *x = vgl_cib_serialize(a), *y = vgl_cib_serialize(b);
+
+    ck_assert_str_eq(x, y);
+    g_free(x);
+    g_free(y);
+}
+
+void cibt_assert_version(const vgl_cib *cib, uint64_t admin_epoch, uint64_t epoch,
+                         uint64_t num_updates)
+{
+    vgl_cib_version v;
+
+    vgl_cib_get_version(cib, &v);
+    ck_assert_msg(v.admin_epoch == admin_epoch && v.epoch == epoch && v.num_updates == num_updates,
+                  "version %llu.%llu.%llu, expected %llu.%llu.%llu",
+                  (unsigned long long)v.admin_epoch, (unsigned long long)v.epoch,
+                  (unsigned long long)v.num_updates, (unsigned long long)admin_epoch,
+                  (unsigned long long)epoch, (unsigned long long)num_updates);
+}
