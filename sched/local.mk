@@ -25,3 +25,9 @@ UNIT_TESTS += tests/unit/check_sched
 tests_unit_check_sched_SOURCES = tests/unit/check_sched.c tests/unit/vgl_check.h
 tests_unit_check_sched_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_sched_LDADD = $(SCHED_LIBS) $(CIB_LIBS) $(CHECK_LIBS)
+
+# bench/sched-bench runs this over the size matrix and prints the table.
+noinst_PROGRAMS += bench/sched_bench
+bench_sched_bench_SOURCES = bench/sched_bench.c
+bench_sched_bench_LDADD = $(SCHED_LIBS) $(CIB_LIBS)
+EXTRA_DIST += bench/sched-bench

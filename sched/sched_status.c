@@ -26,16 +26,6 @@ typedef struct hop {
     int64_t changed;
 } hop;
 
-static int int_attr(xmlNode *x, const char *name, int dflt)
-{
-    const char *v = vgl__sched_attr(x, name);
-    char *end;
-    if (v == NULL || *v == '\0')
-        return dflt;
-    long l = strtol(v, &end, 10);
-    return (*end == '\0' && l >= -1000000000L && l <= 1000000000L) ? (int)l : dflt;
-}
-
 static int hop_cmp(const void *a, const void *b)
 {
     const hop *x = a, *y = b;
@@ -157,28 +147,87 @@ static void replay_one(vgl_transition *t, sc_rsc *r, sc_rstate *s, const hop *h)
     }
 }
 
+static int parse_int(const char *v, int dflt)
+{
+    char *end;
+    if (v == NULL || *v == '\0')
+        return dflt;
+    long l = strtol(v, &end, 10);
+    return (*end == '\0' && l >= -1000000000L && l <= 1000000000L) ? (int)l : dflt;
+}
+
+static const char *attr_value(const xmlAttr *a)
+{
+    return (a->children != NULL && a->children->next == NULL) ? (const char *)a->children->content : NULL;
+}
+
+/* One pass over the op's attributes (this runs once per history entry:
+ * 320,000 times for 10,000 resources on 32 nodes). */
+static bool hop_read(xmlNode *c, hop *h)
+{
+    memset(h, 0, sizeof(*h));
+    h->xml = c;
+    for (xmlAttr *a = c->properties; a != NULL; a = a->next) {
+        const char *n = (const char *)a->name;
+        int *field = NULL;
+        /* look at a value only when the name is wanted: every value is
+         * one more node to fetch from memory */
+        switch (n[0]) {
+        case 'o':
+            if (strcmp(n, "operation") == 0)
+                h->task = attr_value(a);
+            else if (strcmp(n, "op-status") == 0)
+                field = &h->status;
+            break;
+        case 'c': field = strcmp(n, "call-id") == 0 ? &h->call_id : NULL; break;
+        case 'r': field = strcmp(n, "rc-code") == 0 ? &h->rc : NULL; break;
+        case 'i':
+            if (strcmp(n, "interval") == 0) /* plain ms in the status section */
+                h->interval_ms = (uint32_t)MAX(parse_int(attr_value(a), 0), 0);
+            break;
+        case 'l':
+            if (strcmp(n, "last-rc-change") == 0)
+                h->changed = parse_int(attr_value(a), 0);
+            break;
+        default: break;
+        }
+        if (field != NULL)
+            *field = parse_int(attr_value(a), 0);
+    }
+    return h->task != NULL;
+}
+
+#define HOPS_ON_STACK 8
+
 static void replay(vgl_transition *t, sc_rsc *r, sc_rstate *s, xmlNode *lrm_rsc)
 {
-    GArray *ops = g_array_new(FALSE, FALSE, sizeof(hop));
+    hop stack[HOPS_ON_STACK];
+    GArray *heap = NULL;
+    hop *ops = stack;
+    size_t n = 0;
     for (xmlNode *c = lrm_rsc->children; c != NULL; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "lrm_rsc_op") != 0)
             continue;
-        hop h = { c, vgl__sched_attr(c, "operation"), 0, 0, 0, 0, 0 };
-        if (h.task == NULL)
+        hop h;
+        if (!hop_read(c, &h))
             continue;
-        /* interval in the status section is plain milliseconds */
-        int iv = int_attr(c, "interval", 0);
-        h.interval_ms = iv > 0 ? (uint32_t)iv : 0;
-        h.rc = int_attr(c, "rc-code", 0);
-        h.status = int_attr(c, "op-status", 0);
-        h.call_id = int_attr(c, "call-id", 0);
-        h.changed = int_attr(c, "last-rc-change", 0);
-        g_array_append_val(ops, h);
+        if (n == HOPS_ON_STACK && heap == NULL) {
+            heap = g_array_new(FALSE, FALSE, sizeof(hop));
+            g_array_append_vals(heap, stack, n);
+        }
+        if (heap != NULL)
+            g_array_append_val(heap, h);
+        else
+            stack[n] = h;
+        n++;
     }
-    g_array_sort(ops, hop_cmp);
+    if (heap != NULL)
+        ops = (hop *)(void *)heap->data;
+    if (n > 1)
+        qsort(ops, n, sizeof(hop), hop_cmp);
     s->known = true;
-    for (guint i = 0; i < ops->len; i++) {
-        hop *h = &g_array_index(ops, hop, i);
+    for (size_t i = 0; i < n; i++) {
+        hop *h = &ops[i];
         if (h->status == 1)
             continue; /* cancelled */
         if (h->status == -1 || h->call_id == -1) {
@@ -189,7 +238,8 @@ static void replay(vgl_transition *t, sc_rsc *r, sc_rstate *s, xmlNode *lrm_rsc)
         }
         replay_one(t, r, s, h);
     }
-    g_array_free(ops, TRUE);
+    if (heap != NULL)
+        g_array_free(heap, TRUE);
 }
 
 /* ------------------------------------------------------------ clones */
@@ -276,17 +326,15 @@ static void unpack_lrm_resource(vgl_transition *t, xmlNode *lr, int node)
     const char *id = vgl__sched_attr(lr, "id");
     if (id == NULL)
         return;
-    char *base = g_strdup(id);
-    char *colon = strrchr(base, ':');
-    GPtrArray *list = g_hash_table_lookup(t->prim_by_hist, base);
-    if (list == NULL && colon != NULL) {
-        *colon = '\0';
+    GPtrArray *list = g_hash_table_lookup(t->prim_by_hist, id);
+    const char *colon = list == NULL ? strrchr(id, ':') : NULL;
+    if (colon != NULL) { /* "ping:2": an anonymous clone instance */
+        char *base = g_strndup(id, (gsize)(colon - id));
         list = g_hash_table_lookup(t->prim_by_hist, base);
-    }
-    if (list == NULL || list->len == 0) {
         g_free(base);
-        return; /* orphan resource: no longer configured; Vigil leaves it */
     }
+    if (list == NULL || list->len == 0)
+        return; /* orphan resource: no longer configured; Vigil leaves it */
     sc_rsc *first = g_ptr_array_index(list, 0);
     sc_rstate tmp = { 0 };
     replay(t, first, &tmp, lr);
@@ -304,7 +352,6 @@ static void unpack_lrm_resource(vgl_transition *t, xmlNode *lr, int node)
             for (guint i = 0; i < list->len; i++)
                 ((sc_rsc *)g_ptr_array_index(list, i))->st[node].known = true;
             g_clear_pointer(&tmp.monitors, g_ptr_array_unref);
-            g_free(base);
             return;
         }
         target = bind_instance(t, clone, first->hist_id, node);
@@ -313,7 +360,6 @@ static void unpack_lrm_resource(vgl_transition *t, xmlNode *lr, int node)
     }
     if (target == NULL) {
         g_clear_pointer(&tmp.monitors, g_ptr_array_unref);
-        g_free(base);
         return;
     }
     sc_rstate *s = &target->st[node];
@@ -322,7 +368,6 @@ static void unpack_lrm_resource(vgl_transition *t, xmlNode *lr, int node)
     *s = tmp;
     if (s->running)
         target->n_running++;
-    g_free(base);
 }
 
 static void unpack_lrm(vgl_transition *t, xmlNode *ns, int node)
