@@ -77,6 +77,7 @@ struct vgl_exec {
     char *ocf_root;
     char *lsb_dir;
     char *node_name;
+    GHashTable *extra_env; /* name → value, from vgl_exec_set_env() */
     vgl_exec_result_fn cb;
     void *user_data;
     GHashTable *rscs;    /* id → exec_rsc*, owned */
@@ -311,8 +312,9 @@ static void env_add(GPtrArray *env, const char *name, const char *value)
     g_ptr_array_add(env, g_strconcat(name, "=", value, NULL));
 }
 
-/* OCF_RESKEY_<prefix><key>=value for each entry, keys sorted so that the
- * environment is the same on every run and in every test. */
+/* OCF_RESKEY_<prefix><key>=value for each entry (just <key>=value when
+ * prefix is NULL), keys sorted so that the environment is the same on
+ * every run and in every test. */
 static void env_add_table(GPtrArray *env, GHashTable *table, const char *prefix,
                           bool is_meta)
 {
@@ -323,7 +325,8 @@ static void env_add_table(GPtrArray *env, GHashTable *table, const char *prefix,
     }
     keys = g_list_sort(g_hash_table_get_keys(table), (GCompareFunc) strcmp);
     for (GList *l = keys; l != NULL; l = l->next) {
-        char *name = g_strconcat("OCF_RESKEY_", prefix, l->data, NULL);
+        char *name = prefix != NULL ? g_strconcat("OCF_RESKEY_", prefix, l->data, NULL)
+                                    : g_strdup(l->data);
         /* Pacemaker spells meta names with '_' in the environment
          * (on-fail → CRM_meta_on_fail). */
         if (is_meta) {
@@ -354,6 +357,9 @@ static char **build_env(const vgl_exec *exec, const vgl_exec_request *req,
 
     env_add(env, "PATH", EXEC_PATH);
     if (strcmp(req->rsc_class, "ocf") == 0) {
+        if (exec->extra_env != NULL) {
+            env_add_table(env, exec->extra_env, NULL, false);
+        }
         env_add(env, "OCF_ROOT", exec->ocf_root);
         env_add(env, "OCF_RA_VERSION_MAJOR", "1");
         env_add(env, "OCF_RA_VERSION_MINOR", "1");
@@ -816,6 +822,9 @@ void vgl_exec_free(vgl_exec *exec)
     g_free(exec->ocf_root);
     g_free(exec->lsb_dir);
     g_free(exec->node_name);
+    if (exec->extra_env != NULL) {
+        g_hash_table_destroy(exec->extra_env);
+    }
     g_free(exec);
 }
 
@@ -826,6 +835,24 @@ int vgl_exec_set_lsb_dir(vgl_exec *exec, const char *dir)
     }
     g_free(exec->lsb_dir);
     exec->lsb_dir = g_strdup(dir);
+    return 0;
+}
+
+int vgl_exec_set_env(vgl_exec *exec, const char *name, const char *value)
+{
+    if (exec == NULL || !env_name_ok(name) || strchr(name, '-') != NULL
+        || g_str_has_prefix(name, "OCF_") || strcmp(name, "PATH") == 0
+        || (value != NULL && strlen(value) > VGL_EXEC_MAX_VALUE)) {
+        return -EINVAL;
+    }
+    if (exec->extra_env == NULL) {
+        exec->extra_env = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    }
+    if (value == NULL) {
+        g_hash_table_remove(exec->extra_env, name);
+    } else {
+        g_hash_table_insert(exec->extra_env, g_strdup(name), g_strdup(value));
+    }
     return 0;
 }
 
@@ -915,11 +942,7 @@ done:
     if (rc < 0) {
         qb_log(LOG_WARNING, "exec: refused an operation: %s", why);
     }
-    if (error != NULL) {
-        *error = why;
-    } else {
-        g_free(why);
-    }
+    vgl__exec_give_error(error, why);
     return rc;
 }
 
@@ -960,24 +983,7 @@ void vgl_exec_get_stats(const vgl_exec *exec, vgl_exec_stats *stats)
 
 /* ---- synchronous meta-data ---- */
 
-typedef struct metadata_run {
-    vgl__exec_child_end end;
-    int code;
-    char *out;
-    char *tail;
-} metadata_run;
-
-static void metadata_done(const vgl__exec_child_result *res, void *data)
-{
-    metadata_run *run = data;
-
-    run->end = res->end;
-    run->code = res->code;
-    run->out = g_strdup(res->out);
-    run->tail = vgl__exec_child_tail(res);
-}
-
-static int metadata_verdict(const metadata_run *run, const char *type, char **why)
+static int metadata_verdict(const vgl__exec_child_capture *run, const char *type, char **why)
 {
     switch (run->end) {
     case VGL__EXEC_CHILD_EXITED:
@@ -1008,7 +1014,7 @@ int vgl_exec_metadata(const char *ocf_root, const char *rsc_class,
     };
     vgl_exec fake = { .ocf_root = (char *) (ocf_root ? ocf_root : VGL_OCF_ROOT_DEFAULT),
                       .node_name = (char *) "" };
-    metadata_run run = { 0 };
+    vgl__exec_child_capture run = { 0 };
     char *path = NULL, *why = NULL, *argv[3] = { NULL, (char *) "meta-data", NULL };
     char **envp = NULL;
     int rc;
@@ -1037,10 +1043,10 @@ int vgl_exec_metadata(const char *ocf_root, const char *rsc_class,
     timeout_ms = timeout_ms > 0 ? timeout_ms : EXEC_METADATA_TIMEOUT_MS;
     envp = build_env(&fake, &req, timeout_ms);
     argv[0] = path;
-    rc = vgl__exec_child_run_sync(&(vgl__exec_child_spec) {
-                                      .path = path, .argv = argv, .envp = envp,
-                                      .timeout_ms = timeout_ms },
-                                  metadata_done, &run);
+    rc = vgl__exec_child_run_capture(&(vgl__exec_child_spec) {
+                                         .path = path, .argv = argv, .envp = envp,
+                                         .timeout_ms = timeout_ms },
+                                     &run);
     if (rc < 0) {
         why = g_strdup_printf("%s meta-data: %s", type, vgl_strerror(rc));
     } else if ((rc = metadata_verdict(&run, type, &why)) == 0) {
@@ -1051,10 +1057,6 @@ done:
     g_free(run.tail);
     g_strfreev(envp);
     g_free(path);
-    if (error != NULL) {
-        *error = why;
-    } else {
-        g_free(why);
-    }
+    vgl__exec_give_error(error, why);
     return rc;
 }

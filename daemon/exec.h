@@ -138,6 +138,13 @@ void vgl_exec_free(vgl_exec *exec);
  * Returns 0 or -EINVAL. */
 int vgl_exec_set_lsb_dir(vgl_exec *exec, const char *dir);
 
+/* Add NAME=value to the environment of every OCF agent started from now
+ * on (value NULL removes it): for the agent library's knobs such as
+ * HA_RSCTMP, HA_debug or VIGIL_OCF_SYSLOG.  The name must be a shell
+ * variable name not starting with OCF_ and not PATH.  Returns 0 or
+ * -EINVAL. */
+int vgl_exec_set_env(vgl_exec *exec, const char *name, const char *value);
+
 /* At most max agents at once across all resources; 0 = no cap (the
  * default).  Returns 0 or -EINVAL. */
 int vgl_exec_set_max_concurrent(vgl_exec *exec, uint32_t max);

@@ -63,6 +63,15 @@ struct vgl__exec_child {
     void *user_data;
 };
 
+void vgl__exec_give_error(char **error, char *why)
+{
+    if (error != NULL) {
+        *error = why;
+    } else {
+        g_free(why);
+    }
+}
+
 bool vgl__exec_plain_name(const char *name)
 {
     size_t len;
@@ -480,6 +489,26 @@ int vgl__exec_child_run_sync(const vgl__exec_child_spec *spec,
     }
     g_main_context_unref(ctx);
     return rc;
+}
+
+static void capture_done(const vgl__exec_child_result *res, void *data)
+{
+    vgl__exec_child_capture *capture = data;
+
+    capture->end = res->end;
+    capture->code = res->code;
+    capture->out = g_strdup(res->out);
+    capture->tail = vgl__exec_child_tail(res);
+}
+
+int vgl__exec_child_run_capture(const vgl__exec_child_spec *spec,
+                                vgl__exec_child_capture *capture)
+{
+    if (capture == NULL) {
+        return -EINVAL;
+    }
+    memset(capture, 0, sizeof(*capture));
+    return vgl__exec_child_run_sync(spec, capture_done, capture);
 }
 
 /* The last non-empty line of text that is not our drop marker. */

@@ -85,10 +85,27 @@ pid_t vgl__exec_child_pid(const vgl__exec_child *child);
 int vgl__exec_child_run_sync(const vgl__exec_child_spec *spec,
                              vgl__exec_child_fn cb, void *user_data);
 
+/* What vgl__exec_child_run_capture() keeps of a run. */
+typedef struct vgl__exec_child_capture {
+    vgl__exec_child_end end;
+    int code;
+    char *out;     /* stdout; g_free() it (also after a failure: may be NULL) */
+    char *tail;    /* vgl__exec_child_tail(); g_free() it */
+} vgl__exec_child_capture;
+
+/* vgl__exec_child_run_sync() keeping the outcome in *capture (zeroed
+ * first).  Returns what vgl__exec_child_spawn() returns. */
+int vgl__exec_child_run_capture(const vgl__exec_child_spec *spec,
+                                vgl__exec_child_capture *capture);
+
 /* A short reason for logs and the CIB: the last non-empty line of err,
  * else of out, at most VGL__EXEC_TAIL_MAX bytes, control characters
  * replaced.  Caller frees with g_free(); "" when there is no output. */
 char *vgl__exec_child_tail(const vgl__exec_child_result *res);
+
+/* Hand why to the caller's error out-parameter, or free it when the
+ * caller passed NULL. */
+void vgl__exec_give_error(char **error, char *why);
 
 /* Is name a plain file name (letters, digits, '.', '_', '-', '+'; not
  * empty, no leading '.', at most 128 bytes)? */

@@ -3,8 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <glib/gstdio.h>
-#include <qb/qblog.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +10,7 @@
 #include <vigil/vigil.h>
 
 #include "daemon/exec.h"
+#include "tests/exec/exec_test.h"
 #include "vgl_check.h"
 
 /* ---- fixture ---- */
@@ -30,11 +29,6 @@ static GPtrArray *got;       /* got_result* in arrival order */
 static char *tmp;            /* a fresh directory per test */
 static char *ocf_root;
 static int64_t t0;
-
-static int64_t now_ms(void)
-{
-    return g_get_monotonic_time() / 1000;
-}
 
 static void got_free(gpointer data)
 {
@@ -67,72 +61,34 @@ static void collect(const vgl_exec_result *r, void *user_data)
     g->expected_rc = r->expected_rc;
     g->status = r->status;
     g->start_time = r->start_time;
-    g->at_ms = now_ms() - t0;
+    g->at_ms = et_now_ms() - t0;
     g_ptr_array_add(got, g);
 }
 
 static void setup(void)
 {
-    const char *src = g_getenv("VIGIL_SRCDIR");
-
-    ck_assert_msg(src != NULL, "VIGIL_SRCDIR is not set");
-    qb_log_init("check_exec", LOG_DAEMON, LOG_INFO);
-    qb_log_ctl(QB_LOG_SYSLOG, QB_LOG_CONF_ENABLED, QB_FALSE);
-    qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", LOG_INFO);
-    qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_TRUE);
-    ocf_root = g_build_filename(src, "tests", "exec", NULL);
-    tmp = g_dir_make_tmp("vgl-exec-XXXXXX", NULL);
-    ck_assert_ptr_nonnull(tmp);
+    et_log_init("check_exec");
+    ocf_root = et_data_dir("");
+    tmp = et_tmpdir_new("vgl-exec-XXXXXX");
     got = g_ptr_array_new_with_free_func(got_free);
     ex = vgl_exec_new(ocf_root, "node1", collect, &got);
     ck_assert_ptr_nonnull(ex);
-    t0 = now_ms();
+    t0 = et_now_ms();
 }
 
 static void teardown(void)
 {
-    GDir *dir;
-    const char *name;
-
     vgl_exec_free(ex);
     ex = NULL;
     g_ptr_array_free(got, TRUE);
-    dir = g_dir_open(tmp, 0, NULL);
-    while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-        char *path = g_build_filename(tmp, name, NULL);
-        g_unlink(path);
-        g_free(path);
-    }
-    if (dir != NULL) {
-        g_dir_close(dir);
-    }
-    g_rmdir(tmp);
-    g_free(tmp);
+    et_tmpdir_free(tmp);
     g_free(ocf_root);
     qb_log_fini();
 }
 
-/* Run the main loop until n results arrived or ms passed. */
 static bool wait_results(guint n, int ms)
 {
-    int64_t end = now_ms() + ms;
-
-    while (got->len < n && now_ms() < end) {
-        g_main_context_iteration(NULL, FALSE);
-        g_usleep(1000);
-    }
-    return got->len >= n;
-}
-
-/* Run the main loop for ms regardless. */
-static void spin(int ms)
-{
-    int64_t end = now_ms() + ms;
-
-    while (now_ms() < end) {
-        g_main_context_iteration(NULL, FALSE);
-        g_usleep(1000);
-    }
+    return et_wait_len(got, n, ms);
 }
 
 static got_result *R(guint i)
@@ -146,19 +102,9 @@ static char *tmpfile_path(const char *name)
     return g_build_filename(tmp, name, NULL);
 }
 
-static char *slurp(const char *path)
-{
-    char *text = NULL;
-
-    if (!g_file_get_contents(path, &text, NULL, NULL)) {
-        return NULL;
-    }
-    return text;
-}
-
 static int count_lines(const char *path, const char *prefix)
 {
-    char *text = slurp(path);
+    char *text = et_slurp(path);
     char **lines;
     int n = 0;
 
@@ -172,21 +118,6 @@ static int count_lines(const char *path, const char *prefix)
     g_strfreev(lines);
     g_free(text);
     return n;
-}
-
-/* A request for the Fake agent; params given as name, value, ..., NULL. */
-static GHashTable *params_of(const char *first, ...)
-{
-    GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    va_list ap;
-
-    va_start(ap, first);
-    for (const char *k = first; k != NULL; k = va_arg(ap, const char *)) {
-        const char *v = va_arg(ap, const char *);
-        g_hash_table_insert(t, g_strdup(k), g_strdup(v));
-    }
-    va_end(ap);
-    return t;
 }
 
 static uint64_t submit(const char *rsc, const char *action, uint32_t interval,
@@ -227,10 +158,10 @@ static bool pid_alive(pid_t pid)
 
 static bool pid_gone_within(pid_t pid, int ms)
 {
-    int64_t end = now_ms() + ms;
+    int64_t end = et_now_ms() + ms;
 
     while (pid_alive(pid)) {
-        if (now_ms() > end) {
+        if (et_now_ms() > end) {
             return false;
         }
         g_usleep(5000);
@@ -240,12 +171,12 @@ static bool pid_gone_within(pid_t pid, int ms)
 
 static pid_t wait_pid_file(const char *path, int ms)
 {
-    int64_t end = now_ms() + ms;
+    int64_t end = et_now_ms() + ms;
     char *text;
     pid_t pid = 0;
 
-    while (now_ms() < end) {
-        text = slurp(path);
+    while (et_now_ms() < end) {
+        text = et_slurp(path);
         if (text != NULL && text[0] != '\0' && strchr(text, '\n') != NULL) {
             pid = (pid_t) atoi(text);
             g_free(text);
@@ -319,7 +250,7 @@ START_TEST(submit_rejects_bad_requests)
 
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         const bad_case *c = &cases[i];
-        GHashTable *params = c->pname ? params_of(c->pname, c->pvalue, NULL) : NULL;
+        GHashTable *params = c->pname ? et_params(c->pname, c->pvalue, NULL) : NULL;
         vgl_exec_request req = {
             .rsc_id = c->rsc, .rsc_class = c->cls, .provider = c->provider, .type = c->type,
             .action = c->action, .interval_ms = c->interval, .timeout_ms = c->timeout,
@@ -342,7 +273,7 @@ START_TEST(submit_rejects_bad_requests)
     ck_assert_int_eq(vgl_exec_submit(ex, NULL, NULL, NULL), -EINVAL);
     g_free(huge);
     /* Nothing was queued, nothing reports. */
-    spin(50);
+    et_spin(50);
     ck_assert_uint_eq(got->len, 0);
 }
 END_TEST
@@ -422,25 +353,33 @@ START_TEST(environment_is_exactly_the_ocf_api)
     char *dump = tmpfile_path("env");
     char *canary = tmpfile_path("pwned");
     char *tricky = g_strdup_printf("$(touch %s); `touch %s` 'q' \"dq\" \\ *", canary, canary);
-    GHashTable *meta = params_of("on-fail", "block", "globally_unique", "false", "timeout", "1",
+    GHashTable *meta = et_params("on-fail", "block", "globally_unique", "false", "timeout", "1",
                                  NULL);
     vgl_exec_request req = {
         .rsc_id = "web:1", .rsc_class = "ocf", .provider = "vigiltest", .type = "Fake",
         .action = "monitor", .timeout_ms = 5000, .check_level = 10, .token = 5,
-        .params = params_of("dump", dump, "tricky", tricky, "ip", "192.0.2.10", NULL),
+        .params = et_params("dump", dump, "tricky", tricky, "ip", "192.0.2.10", NULL),
         .meta = meta,
     };
     char *text, **lines;
     GString *want = g_string_new(NULL);
 
+    ck_assert_int_eq(vgl_exec_set_env(ex, "HA_RSCTMP", "/run/x"), 0);
+    ck_assert_int_eq(vgl_exec_set_env(ex, "HA_debug", "1"), 0);
+    ck_assert_int_eq(vgl_exec_set_env(ex, "HA_debug", NULL), 0);
+    ck_assert_int_eq(vgl_exec_set_env(ex, "OCF_ROOT", "/tmp"), -EINVAL);
+    ck_assert_int_eq(vgl_exec_set_env(ex, "PATH", "/tmp"), -EINVAL);
+    ck_assert_int_eq(vgl_exec_set_env(ex, "A-B", "x"), -EINVAL);
+    ck_assert_int_eq(vgl_exec_set_env(ex, "A=B", "x"), -EINVAL);
     ck_assert_int_eq(vgl_exec_submit(ex, &req, NULL, NULL), 0);
     ck_assert(wait_results(1, 5000));
     ck_assert_int_eq(R(0)->status, VGL_EXEC_DONE);
     ck_assert_int_eq(R(0)->rc, 0);
     ck_assert(!g_file_test(canary, G_FILE_TEST_EXISTS));
-    text = slurp(dump);
+    text = et_slurp(dump);
     ck_assert_ptr_nonnull(text);
     g_string_append_printf(want,
+        "HA_RSCTMP=/run/x\n"
         "OCF_CHECK_LEVEL=10\n"
         "OCF_RA_VERSION_MAJOR=1\n"
         "OCF_RA_VERSION_MINOR=1\n"
@@ -497,9 +436,9 @@ START_TEST(exit_codes_are_mapped)
     for (guint i = 0; i < n; i++) {
         char rsc[16];
         g_snprintf(rsc, sizeof(rsc), "r%u", i);
-        submit(rsc, "start", 0, 5000, params_of("rc", map[i].code, NULL));
+        submit(rsc, "start", 0, 5000, et_params("rc", map[i].code, NULL));
     }
-    submit("sig", "start", 0, 5000, params_of("kill_self", "1", NULL));
+    submit("sig", "start", 0, 5000, et_params("kill_self", "1", NULL));
     ck_assert(wait_results(n + 1, 10000));
     for (guint i = 0; i < got->len; i++) {
         got_result *g = R(i);
@@ -526,7 +465,7 @@ START_TEST(timeout_kills_the_whole_group)
     char *pidfile = tmpfile_path("grandchild");
     pid_t gc;
 
-    submit("slow", "start", 0, 300, params_of("sleep", "10", "grandchild", pidfile, NULL));
+    submit("slow", "start", 0, 300, et_params("sleep", "10", "grandchild", pidfile, NULL));
     gc = wait_pid_file(pidfile, 3000);
     ck_assert_int_gt(gc, 0);
     ck_assert(pid_alive(gc));
@@ -547,7 +486,7 @@ START_TEST(timeout_escalates_to_sigkill)
     pid_t gc;
 
     submit("stubborn", "stop", 0, 200,
-           params_of("sleep", "10", "ignore_term", "1", "grandchild", pidfile, NULL));
+           et_params("sleep", "10", "ignore_term", "1", "grandchild", pidfile, NULL));
     gc = wait_pid_file(pidfile, 3000);
     ck_assert_int_gt(gc, 0);
     ck_assert(wait_results(1, 5000));
@@ -567,7 +506,7 @@ START_TEST(daemon_holding_pipes_does_not_block)
     char *pidfile = tmpfile_path("daemon");
     pid_t d;
 
-    submit("svc", "start", 0, 5000, params_of("daemon", pidfile, NULL));
+    submit("svc", "start", 0, 5000, et_params("daemon", pidfile, NULL));
     ck_assert(wait_results(1, 3000));
     ck_assert_int_eq(R(0)->status, VGL_EXEC_DONE);
     ck_assert_int_eq(R(0)->rc, 0);
@@ -584,7 +523,7 @@ END_TEST
 START_TEST(output_is_bounded)
 {
     submit("flood", "start", 0, 10000,
-           params_of("flood", "1000000", "stderr", "something broke here", "rc", "1", NULL));
+           et_params("flood", "1000000", "stderr", "something broke here", "rc", "1", NULL));
     ck_assert(wait_results(1, 10000));
     ck_assert_int_eq(R(0)->status, VGL_EXEC_DONE);
     ck_assert_int_eq(R(0)->rc, 1);
@@ -601,9 +540,9 @@ START_TEST(one_operation_at_a_time_per_resource)
     char *log = tmpfile_path("log");
     uint64_t a, b, c;
 
-    a = submit("db", "start", 0, 5000, params_of("sleep", "0.2", "log", log, NULL));
-    b = submit("db", "monitor", 0, 5000, params_of("sleep", "0.2", "log", log, NULL));
-    c = submit("db", "stop", 0, 5000, params_of("sleep", "0.2", "log", log, NULL));
+    a = submit("db", "start", 0, 5000, et_params("sleep", "0.2", "log", log, NULL));
+    b = submit("db", "monitor", 0, 5000, et_params("sleep", "0.2", "log", log, NULL));
+    c = submit("db", "stop", 0, 5000, et_params("sleep", "0.2", "log", log, NULL));
     ck_assert(a < b && b < c);
     ck_assert(wait_results(3, 5000));
     ck_assert_uint_eq(R(0)->call_id, a);
@@ -612,7 +551,7 @@ START_TEST(one_operation_at_a_time_per_resource)
     ck_assert_uint_ge(R(2)->queue_ms, 300);
     ck_assert_int_ge(R(2)->at_ms, 600);
     {
-        char *text = slurp(log);
+        char *text = et_slurp(log);
         ck_assert_str_eq(text, "begin start db\nend start db\nbegin monitor db\nend monitor db\n"
                                "begin stop db\nend stop db\n");
         g_free(text);
@@ -628,7 +567,7 @@ START_TEST(resources_run_concurrently)
     for (int i = 0; i < 4; i++) {
         char rsc[8];
         g_snprintf(rsc, sizeof(rsc), "c%d", i);
-        submit(rsc, "start", 0, 5000, params_of("sleep", "0.4", "log", log, NULL));
+        submit(rsc, "start", 0, 5000, et_params("sleep", "0.4", "log", log, NULL));
     }
     ck_assert(wait_results(4, 5000));
     /* Four 400 ms agents side by side finish well under 4 x 400 ms. */
@@ -655,7 +594,7 @@ START_TEST(concurrency_cap_is_honoured)
     for (int i = 0; i < 4; i++) {
         char rsc[8];
         g_snprintf(rsc, sizeof(rsc), "c%d", i);
-        submit(rsc, "start", 0, 5000, params_of("sleep", "0.2", "log", log, NULL));
+        submit(rsc, "start", 0, 5000, et_params("sleep", "0.2", "log", log, NULL));
     }
     ck_assert(wait_results(4, 5000));
     ck_assert_int_ge(R(3)->at_ms, 400);
@@ -674,12 +613,12 @@ START_TEST(recurring_monitor_reports_changes_only)
     int runs;
 
     ck_assert(g_file_set_contents(state, "0\n", -1, NULL));
-    id = submit("vip", "monitor", 100, 2000, params_of("state", state, "log", log, NULL));
+    id = submit("vip", "monitor", 100, 2000, et_params("state", state, "log", log, NULL));
     ck_assert(wait_results(1, 2000));
     ck_assert_int_eq(R(0)->rc, 0);
     ck_assert_uint_eq(R(0)->interval_ms, 100);
     ck_assert_uint_eq(R(0)->call_id, id);
-    spin(600);
+    et_spin(600);
     runs = count_lines(log, "end monitor");
     ck_assert_int_ge(runs, 3);        /* it kept running... */
     ck_assert_uint_eq(got->len, 1);   /* ...and said nothing: no change */
@@ -687,7 +626,7 @@ START_TEST(recurring_monitor_reports_changes_only)
     ck_assert(wait_results(2, 2000));
     ck_assert_int_eq(R(1)->rc, VGL_OCF_NOT_RUNNING);
     ck_assert_uint_eq(R(1)->call_id, id);
-    spin(400);
+    et_spin(400);
     ck_assert_uint_eq(got->len, 2);   /* failing the same way: once */
     ck_assert(g_file_set_contents(state, "0\n", -1, NULL));
     ck_assert(wait_results(3, 2000));
@@ -696,9 +635,9 @@ START_TEST(recurring_monitor_reports_changes_only)
     ck_assert(wait_results(4, 2000));
     ck_assert_int_eq(R(3)->status, VGL_EXEC_CANCELLED);
     ck_assert_uint_eq(R(3)->call_id, id);
-    spin(100);    /* a run in flight at cancel time may still end */
+    et_spin(100);    /* a run in flight at cancel time may still end */
     runs = count_lines(log, "end monitor");
-    spin(400);
+    et_spin(400);
     ck_assert_int_eq(count_lines(log, "end monitor"), runs);
     ck_assert_uint_eq(got->len, 4);
     ck_assert_int_eq(vgl_exec_cancel(ex, "vip", "monitor", 100), 0);
@@ -712,17 +651,17 @@ START_TEST(stop_cancels_recurring_monitors)
     char *log = tmpfile_path("log");
     int runs;
 
-    submit("vip", "monitor", 100, 2000, params_of("log", log, NULL));
-    submit("vip", "monitor", 250, 2000, params_of("log", log, NULL));
+    submit("vip", "monitor", 100, 2000, et_params("log", log, NULL));
+    submit("vip", "monitor", 250, 2000, et_params("log", log, NULL));
     ck_assert(wait_results(2, 2000));
-    submit("vip", "stop", 0, 2000, params_of("log", log, NULL));
+    submit("vip", "stop", 0, 2000, et_params("log", log, NULL));
     ck_assert(wait_results(5, 2000));
     ck_assert_int_eq(R(2)->status, VGL_EXEC_CANCELLED);
     ck_assert_int_eq(R(3)->status, VGL_EXEC_CANCELLED);
     ck_assert_str_eq(R(4)->action, "stop");
     ck_assert_int_eq(R(4)->status, VGL_EXEC_DONE);
     runs = count_lines(log, "end monitor");
-    spin(500);
+    et_spin(500);
     ck_assert_int_eq(count_lines(log, "end monitor"), runs);
     ck_assert_uint_eq(got->len, 5);
     {
@@ -740,7 +679,7 @@ START_TEST(resubmitting_a_monitor_replaces_it)
 
     first = submit("vip", "monitor", 200, 2000, NULL);
     ck_assert(wait_results(1, 2000));
-    second = submit("vip", "monitor", 200, 2000, params_of("rc", "7", NULL));
+    second = submit("vip", "monitor", 200, 2000, et_params("rc", "7", NULL));
     ck_assert(wait_results(3, 2000));
     ck_assert_uint_eq(R(1)->call_id, first);
     ck_assert_int_eq(R(1)->status, VGL_EXEC_CANCELLED);
@@ -756,7 +695,7 @@ START_TEST(cancel_reaches_queued_one_shots)
 {
     uint64_t running, queued;
 
-    running = submit("db", "start", 0, 5000, params_of("sleep", "0.3", NULL));
+    running = submit("db", "start", 0, 5000, et_params("sleep", "0.3", NULL));
     queued = submit("db", "validate-all", 0, 5000, NULL);
     ck_assert_int_eq(vgl_exec_cancel(ex, "db", "validate-all", 0), 1);
     ck_assert(wait_results(2, 3000));
@@ -764,7 +703,7 @@ START_TEST(cancel_reaches_queued_one_shots)
     ck_assert_int_eq(R(0)->status, VGL_EXEC_CANCELLED);
     ck_assert_uint_eq(R(1)->call_id, running);
     ck_assert_int_eq(R(1)->status, VGL_EXEC_DONE);
-    spin(100);
+    et_spin(100);
     ck_assert_uint_eq(got->len, 2);
 }
 END_TEST
@@ -791,7 +730,7 @@ START_TEST(callback_may_submit)
     submit("web", "start", 0, 2000, NULL);
     ck_assert(wait_results(4, 3000));
     ck_assert_str_eq(R(3)->action, "monitor");
-    spin(50);
+    et_spin(50);
     ck_assert_uint_eq(got->len, 4);
 }
 END_TEST
@@ -830,7 +769,7 @@ START_TEST(free_kills_running_agents)
     char *pidfile = tmpfile_path("grandchild");
     pid_t gc;
 
-    submit("slow", "start", 0, 60000, params_of("sleep", "30", "grandchild", pidfile, NULL));
+    submit("slow", "start", 0, 60000, et_params("sleep", "30", "grandchild", pidfile, NULL));
     submit("vip", "monitor", 100, 2000, NULL);
     gc = wait_pid_file(pidfile, 3000);
     ck_assert_int_gt(gc, 0);
@@ -838,7 +777,7 @@ START_TEST(free_kills_running_agents)
     ex = NULL;
     ck_assert_msg(pid_gone_within(gc, 1000), "grandchild %d outlived vgl_exec_free", (int) gc);
     /* Nothing is reported after free. */
-    spin(200);
+    et_spin(200);
     for (guint i = 0; i < got->len; i++) {
         ck_assert_str_ne(R(i)->rsc_id, "slow");
     }
