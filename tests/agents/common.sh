@@ -42,13 +42,15 @@ at_need_root() {
     [ "$(id -u)" = 0 ] || at_skip_all "needs root (network namespaces)"
 }
 
-# at_ns SUFFIX: create a network namespace with lo up; prints its name.
+# at_ns VAR SUFFIX: create a network namespace with lo up, registered for
+# cleanup; its name goes into VAR (not printed: a command substitution
+# would register it in a subshell).
 at_ns() {
-    local ns="vgl-$AT_ID-$1"
+    local ns="vgl-$AT_ID-$2"
     ip netns add "$ns" || return 1
-    ip -n "$ns" link set lo up
     AT_NETNS+=("$ns")
-    echo "$ns"
+    ip -n "$ns" link set lo up
+    printf -v "$1" '%s' "$ns"
 }
 
 # at_veth NS1 NS2 IP1/P IP2/P: connect two namespaces with eth0 on each side.

@@ -3,7 +3,7 @@
 solicitations/advertisements seen on IFACE for SECONDS, one per line:
   arp op=1 spa=192.0.2.100 tpa=192.0.2.100 sha=aa:bb:cc:dd:ee:ff
   na target=2001:db8::100 sha=aa:bb:...
-Used by the agent tests to count gratuitous ARP and unsolicited NA, where
+A first line "# ready" says the capture is on.  Used by the agent tests to count gratuitous ARP and unsolicited NA, where
 tcpdump may not be installed.  Needs root (AF_PACKET)."""
 import socket
 import sys
@@ -30,6 +30,7 @@ def main():
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
     s.bind((sys.argv[1], 0))
     s.settimeout(0.1)
+    print("# ready", flush=True)
     end = time.time() + float(sys.argv[2])
     while time.time() < end:
         try:
