@@ -195,7 +195,7 @@ static void conn_doom(ipc_conn *conn)
     qb_ipcs_connection_ref(conn->qc);
     srv->stats.disconnects++;
     if (srv->reaper == 0) {
-        srv->reaper = g_idle_add(reap, srv);
+        srv->reaper = g_idle_add_full(G_PRIORITY_DEFAULT, reap, srv, NULL);
     }
 }
 
@@ -224,8 +224,16 @@ static gboolean reap(gpointer p)
     srv->reaper = 0;
     held = take_held(srv);
     for (guint i = 0; i < held->len; i++) {
-        qb_ipcs_disconnect(held->pdata[i]);
-        qb_ipcs_connection_unref(held->pdata[i]);
+        qb_ipcs_connection_t *qc = held->pdata[i];
+        ipc_conn *conn = qb_ipcs_context_get(qc);
+
+        /* Trap: qb_ipcs_disconnect() is not idempotent; on a connection
+         * libqb already closed (its client died meanwhile) it drops
+         * libqb's reference a second time and frees it under ours. */
+        if (ALWAYS(conn != NULL) && !conn->closed) {
+            qb_ipcs_disconnect(qc);
+        }
+        qb_ipcs_connection_unref(qc);
     }
     g_ptr_array_free(held, TRUE);
     return G_SOURCE_REMOVE;

@@ -43,6 +43,7 @@ enum {
     T_STATS,          /* ro: the server's counters (pending: others) */
     T_FAIL,           /* ro: VGL_E_NOT_FOUND "resource 'x' not found" */
     T_BIG,            /* ro: size:u — reply {blob:s} of that size */
+    T_CRASH,          /* ro: the server kills itself (SIGKILL) 100 ms later */
 };
 
 /* ---- helpers: frames ---- */
@@ -475,6 +476,22 @@ static void h_big(vgl_ipc_request *req, GVariant *fields, void *ud)
     g_free(blob);
 }
 
+static gboolean crash_now(gpointer p)
+{
+    kill(getpid(), SIGKILL);
+    return G_SOURCE_REMOVE;
+}
+
+static void h_crash(vgl_ipc_request *req, GVariant *fields, void *ud)
+{
+    delayed *d = g_new0(delayed, 1);   /* held, never answered */
+
+    d->ctx = ud;
+    d->req = req;
+    d->source = g_timeout_add(100, crash_now, NULL);
+    d->ctx->held = g_list_prepend(d->ctx->held, d);
+}
+
 static const vgl_ipc_handler test_handlers[] = {
     { T_ECHO, true, h_echo },
     { T_DELAY, true, h_delay },
@@ -483,6 +500,7 @@ static const vgl_ipc_handler test_handlers[] = {
     { T_STATS, true, h_stats },
     { T_FAIL, true, h_fail },
     { T_BIG, true, h_big },
+    { T_CRASH, true, h_crash },
 };
 
 static gboolean on_term(gpointer loop)
@@ -1198,6 +1216,53 @@ START_TEST(server_stops_with_requests_held)
 }
 END_TEST
 
+/* rmdir the (empty) /dev/shm/qb-SERVER-US-* directories. */
+static void shm_remove_empty_dirs(pid_t server)
+{
+    char *prefix = g_strdup_printf("qb-%d-%d-", (int)server, (int)getpid());
+    GDir *dir = g_dir_open("/dev/shm", 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+        if (g_str_has_prefix(name, prefix)) {
+            char *path = g_build_filename("/dev/shm", name, NULL);
+
+            ck_assert_msg(rmdir(path) == 0, "%s: %s", path, g_strerror(errno));
+            g_free(path);
+        }
+    }
+    if (dir != NULL) {
+        g_dir_close(dir);
+    }
+    g_free(prefix);
+}
+
+START_TEST(a_server_that_dies_mid_request)
+{
+    test_server ts;
+    vgl_client *c;
+    char *text = NULL;
+    gint64 t0;
+    int status = 0;
+
+    server_start(&ts, NULL);
+    c = client_new(&ts);
+    t0 = g_get_monotonic_time();
+    ck_assert_int_eq(vgl_client_request(c, T_CRASH, NULL, 10000, NULL, &text), VGL_E_UNAVAILABLE);
+    ck_assert_msg(g_get_monotonic_time() - t0 < 3000000, "noticed the dead server only after %" G_GINT64_FORMAT " us",
+                  g_get_monotonic_time() - t0);
+    ck_assert_ptr_nonnull(strstr(text, "lost"));
+    g_free(text);
+    ck_assert_int_eq(waitpid(ts.pid, &status, 0), ts.pid);
+    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    /* libqb's client removes a dead server's rings when it disconnects,
+     * provided that server is gone for good (reaped, not a zombie); the
+     * directory they were in stays, empty: remove it. */
+    vgl_client_disconnect(c);
+    shm_remove_empty_dirs(ts.pid);
+}
+END_TEST
+
 START_TEST(message_size_limits)
 {
     enum { BIG = 300 * 1024 };
@@ -1356,6 +1421,7 @@ static Suite *ipc_suite(void)
     tcase_add_test(tc, a_dead_subscriber_does_not_hurt);
     tcase_add_test(tc, changing_requests_need_root_or_the_admin_group);
     tcase_add_test(tc, server_stops_with_requests_held);
+    tcase_add_test(tc, a_server_that_dies_mid_request);
     tcase_add_test(tc, message_size_limits);
     tcase_add_test(tc, too_many_requests_in_flight_get_busy);
     tcase_add_test(tc, a_client_that_does_not_read_replies_is_cut_off);
