@@ -488,6 +488,12 @@ static void op_cancel(vgl_exec *exec, exec_op *op)
     }
     if (g_queue_remove(&rsc->queue, op)) {
         exec->stats.queued--;
+        /* Nothing left to start: out of the ready queue, or the kick
+         * would find an empty resource there. */
+        if (rsc->ready && g_queue_is_empty(&rsc->queue)) {
+            g_queue_remove(&exec->ready, rsc);
+            rsc->ready = false;
+        }
     }
     g_queue_push_tail(&exec->cancelled, op);
     rsc->cancelled++;

@@ -708,6 +708,34 @@ START_TEST(cancel_reaches_queued_one_shots)
 }
 END_TEST
 
+START_TEST(cancel_before_anything_ran)
+{
+    char *log = tmpfile_path("log");
+    uint64_t mon, once;
+
+    mon = submit("vip", "monitor", 100, 2000, et_params("log", log, NULL));
+    once = submit("web", "validate-all", 0, 2000, et_params("log", log, NULL));
+    ck_assert_int_eq(vgl_exec_cancel(ex, "vip", "monitor", 100), 1);
+    ck_assert_int_eq(vgl_exec_cancel(ex, "web", "validate-all", 0), 1);
+    ck_assert(wait_results(2, 2000));
+    et_spin(300);
+    ck_assert_uint_eq(got->len, 2);
+    ck_assert_uint_eq(R(0)->call_id, mon);
+    ck_assert_uint_eq(R(1)->call_id, once);
+    ck_assert_int_eq(R(0)->status, VGL_EXEC_CANCELLED);
+    ck_assert_int_eq(R(1)->status, VGL_EXEC_CANCELLED);
+    ck_assert(!g_file_test(log, G_FILE_TEST_EXISTS));
+    {
+        vgl_exec_stats st;
+        vgl_exec_get_stats(ex, &st);
+        ck_assert_uint_eq(st.runs, 0);
+        ck_assert_uint_eq(st.queued, 0);
+        ck_assert_uint_eq(st.recurring, 0);
+    }
+    g_free(log);
+}
+END_TEST
+
 /* The callback may submit more work (the coordinator does). */
 static int chain_left;
 
@@ -817,6 +845,7 @@ static Suite *exec_suite(void)
     tcase_add_test(order, resources_run_concurrently);
     tcase_add_test(order, concurrency_cap_is_honoured);
     tcase_add_test(order, cancel_reaches_queued_one_shots);
+    tcase_add_test(order, cancel_before_anything_ran);
     tcase_add_test(order, callback_may_submit);
     suite_add_tcase(s, order);
 
