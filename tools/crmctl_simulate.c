@@ -18,9 +18,9 @@
 #include <time.h>
 
 #include <glib.h>
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include <vigil/cib.h>
 #include <vigil/sched.h>
 
 #include "tools/crmctl.h"
@@ -78,9 +78,10 @@ static xmlNode *child_named(xmlNode *parent, const char *name, const char *id)
     return NULL;
 }
 
-static xmlNode *ensure(xmlNode *parent, const char *name, const char *id)
+/* The child [in] name (with [in] id when match_id), created if missing. */
+static xmlNode *ensure_child(xmlNode *parent, const char *name, const char *id, bool match_id)
 {
-    xmlNode *c = child_named(parent, name, id);
+    xmlNode *c = child_named(parent, name, match_id ? id : NULL);
     if (c == NULL) {
         c = xmlNewChild(parent, NULL, (const xmlChar *)name, NULL);
         if (id != NULL)
@@ -89,9 +90,14 @@ static xmlNode *ensure(xmlNode *parent, const char *name, const char *id)
     return c;
 }
 
+static xmlNode *ensure(xmlNode *parent, const char *name, const char *id)
+{
+    return ensure_child(parent, name, id, true);
+}
+
 static xmlNode *node_state(xmlNode *root, const char *node)
 {
-    xmlNode *status = ensure(root, "status", NULL);
+    xmlNode *status = ensure_child(root, "status", NULL, false);
     for (xmlNode *c = status->children; c != NULL; c = c->next) {
         xmlChar *u = c->type == XML_ELEMENT_NODE ? xmlGetProp(c, (const xmlChar *)"uname") : NULL;
         bool match = u != NULL && strcmp((const char *)u, node) == 0;
@@ -124,8 +130,8 @@ static int max_call_id(xmlNode *n)
 
 static void bump_failcount(xmlNode *ns, const char *key, const char *rsc, int64_t now, bool infinity)
 {
-    xmlNode *ta = ensure(ns, "transient_attributes", "transient");
-    xmlNode *ia = ensure(ta, "instance_attributes", "transient-attrs");
+    xmlNode *ta = ensure_child(ns, "transient_attributes", "transient", false);
+    xmlNode *ia = ensure_child(ta, "instance_attributes", "transient-attrs", false);
     char *fc = g_strdup_printf("fail-count-%s", key), *lf = g_strdup_printf("last-failure-%s", key);
     xmlNode *nv = child_named(ia, "nvpair", fc);
     int old = 0;
@@ -181,7 +187,7 @@ static int inject_failure(xmlDoc *doc, const char *spec, int64_t now)
     const char *rsc = s, *task = u1 + 1, *interval = u2 + 1;
     xmlNode *root = xmlDocGetRootElement(doc);
     xmlNode *ns = node_state(root, node);
-    xmlNode *lrs = ensure(ensure(ns, "lrm", node), "lrm_resources", NULL);
+    xmlNode *lrs = ensure_child(ensure_child(ns, "lrm", node, false), "lrm_resources", NULL, false);
     xmlNode *lr = ensure(lrs, "lrm_resource", rsc);
     char *opid = g_strdup_printf("%s_%s_%s_injected", rsc, task, interval);
     xmlNode *op = xmlNewChild(lr, NULL, (const xmlChar *)"lrm_rsc_op", NULL);
@@ -331,6 +337,29 @@ static int simulate(sim_opts *o, xmlDoc *doc)
     return rc;
 }
 
+/* Load and validate with the CIB library (errors name file, line and
+ * element), then take a private copy the --op-fail injection may change. */
+static xmlDoc *load(const char *path, int *rc)
+{
+    vgl_cib *cib = NULL;
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    int r = vgl_cib_load_file(path, &cib, errors);
+    xmlDoc *doc = NULL;
+    if (r == 0) {
+        doc = xmlCopyDoc((xmlDoc *)vgl_cib_xml(cib), 1);
+        *rc = CRMCTL_OK;
+    } else {
+        for (guint i = 0; i < errors->len; i++)
+            fprintf(stderr, "crmctl simulate: %s\n", (char *)g_ptr_array_index(errors, i));
+        if (errors->len == 0)
+            fprintf(stderr, "crmctl simulate: %s: %s\n", path, vgl_strerror(r));
+        *rc = r == -ENOENT ? CRMCTL_NOT_FOUND : r < 0 && r > -1000 ? CRMCTL_ERROR : CRMCTL_INVALID;
+    }
+    vgl_cib_free(cib);
+    g_ptr_array_free(errors, TRUE);
+    return doc;
+}
+
 int crmctl_simulate_main(int argc, char **argv)
 {
     sim_opts o = { 0 };
@@ -345,18 +374,9 @@ int crmctl_simulate_main(int argc, char **argv)
         rc = rc < 0 ? CRMCTL_OK : rc;
         goto done;
     }
-    if (!g_file_test(o.cib, G_FILE_TEST_IS_REGULAR)) {
-        fprintf(stderr, "crmctl simulate: %s: no such file\n", o.cib);
-        rc = CRMCTL_NOT_FOUND;
-        goto done;
-    }
-    doc = xmlReadFile(o.cib, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
-    if (doc == NULL) {
-        fprintf(stderr, "crmctl simulate: %s: not well-formed XML\n", o.cib);
-        rc = CRMCTL_INVALID;
-        goto done;
-    }
-    rc = simulate(&o, doc);
+    doc = load(o.cib, &rc);
+    if (doc != NULL)
+        rc = simulate(&o, doc);
 done:
     if (doc != NULL)
         xmlFreeDoc(doc);
