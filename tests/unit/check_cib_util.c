@@ -40,17 +40,18 @@ char *cibt_join(const GPtrArray *errors)
 
 vgl_cib *cibt_load(const char *rel)
 {
-    char *path = cibt_path(rel);
+    gsize len = 0;
+    char *text = cibt_read(rel, &len);
     GPtrArray *errors = cibt_errors();
     vgl_cib *cib = NULL;
-    int rc = vgl_cib_load_file(path, &cib, errors);
+    int rc = vgl_cib_load_string(text, (gssize)len, rel, &cib, errors);
 
     if (rc != 0) {
         char *msg = cibt_join(errors);
-        ck_abort_msg("%s does not load (%s):\n%s", path, vgl_strerror(rc), msg);
+        ck_abort_msg("%s does not load (%s):\n%s", rel, vgl_strerror(rc), msg);
     }
     g_ptr_array_unref(errors);
-    g_free(path);
+    g_free(text);
     return cib;
 }
 

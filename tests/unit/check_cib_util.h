@@ -14,8 +14,8 @@ char *cibt_path(const char *rel);
 /* Read tests/cib/REL into memory (fails the test if it cannot).  g_free. */
 char *cibt_read(const char *rel, gsize *len);
 
-/* Load tests/cib/REL, failing the test with the messages if it does not
- * load.  Caller frees with vgl_cib_free(). */
+/* Load tests/cib/REL (labelled REL in messages), failing the test with
+ * the messages if it does not load.  Caller frees with vgl_cib_free(). */
 vgl_cib *cibt_load(const char *rel);
 
 /* A fresh error list (char *, g_free). */
