@@ -45,7 +45,7 @@ EXTRA_DIST += $(VGL_OCF_AGENTS) $(VGL_OCF_LIB) $(VGL_FENCE_AGENTS) \
 # Tests: pure ones in UNIT_TESTS, the ones that need namespaces in LAB_TESTS.
 UNIT_TESTS += tests/agents/agents.test tests/agents/crmctl-agent.test
 LAB_TESTS += tests/agents/fence_lab.test tests/agents/ipaddr.test tests/agents/nginx.test \
-	tests/agents/mysql.test
+	tests/agents/mysql.test tests/agents/example.test
 EXTRA_DIST += tests/agents/agents.test tests/agents/crmctl-agent.test \
 	tests/agents/fence_lab.test tests/agents/ipaddr.test tests/agents/nginx.test \
-	tests/agents/mysql.test tests/agents/pktcap.py
+	tests/agents/mysql.test tests/agents/example.test tests/agents/pktcap.py
