@@ -1,4 +1,16 @@
-# tools/: crmctl and ha-status.
+# tools/: crmctl and ha-status, the syntax library, completion, man pages.
+
+# The compact configuration syntax (crm shell style): parser and printer.
+noinst_LIBRARIES += tools/libvglsyntax.a
+tools_libvglsyntax_a_SOURCES = \
+	tools/crm_syntax.h tools/crm_syntax_internal.h \
+	tools/crm_syntax.c \
+	tools/crm_syntax_rsc.c \
+	tools/crm_syntax_cons.c \
+	tools/crm_syntax_misc.c \
+	tools/crm_syntax_print.c
+SYNTAX_LIBS = tools/libvglsyntax.a $(CIB_LIBS)
+
 bin_PROGRAMS += tools/crmctl
 tools_crmctl_SOURCES = tools/crmctl.c tools/crmctl.h \
 	tools/crmctl_config.c \
@@ -6,4 +18,10 @@ tools_crmctl_SOURCES = tools/crmctl.c tools/crmctl.h \
 	tools/crmctl_agent.c
 # CRMCTL_LIBS is set (with =) by the fragments included before this one
 # (sched/local.mk); later ones add with +=.
-tools_crmctl_LDADD = $(CRMCTL_LIBS) $(CIB_LIBS)
+tools_crmctl_LDADD = tools/libvglsyntax.a $(CRMCTL_LIBS) $(CIB_LIBS)
+
+check_PROGRAMS += tests/unit/check_syntax
+UNIT_TESTS += tests/unit/check_syntax
+tests_unit_check_syntax_SOURCES = tests/unit/check_syntax.c tests/unit/vgl_check.h
+tests_unit_check_syntax_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_syntax_LDADD = $(SYNTAX_LIBS) $(CHECK_LIBS)
