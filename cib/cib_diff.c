@@ -43,20 +43,18 @@ static char *node_key(const xmlNode *n)
               : g_strdup_printf("%s\x1e", (const char *)n->name);
 }
 
+/* Same attributes with the same values in the same order (order matters:
+ * replicas must serialize to the same bytes, not only digest the same). */
 static bool attrs_equal(const xmlNode *a, const xmlNode *b)
 {
-    unsigned na = 0, nb = 0;
+    const xmlAttr *x = a->properties, *y = b->properties;
 
-    for (const xmlAttr *x = a->properties; x != NULL; x = x->next, na++) {
-        const char *other = vgl__cib_xml_attr(b, (const char *)x->name);
-        const char *mine = vgl__cib_xml_attr(a, (const char *)x->name);
-
-        if (other == NULL || strcmp(other, mine) != 0)
+    for (; x != NULL && y != NULL; x = x->next, y = y->next) {
+        if (strcmp((const char *)x->name, (const char *)y->name) != 0 ||
+            strcmp(vgl__cib_xml_attr(a, (const char *)x->name), vgl__cib_xml_attr(b, (const char *)y->name)) != 0)
             return false;
     }
-    for (const xmlAttr *y = b->properties; y != NULL; y = y->next)
-        nb++;
-    return na == nb;
+    return x == NULL && y == NULL;
 }
 
 static bool nodes_equal(const xmlNode *a, const xmlNode *b)

@@ -58,8 +58,13 @@ vgl_cib *cibt_load(const char *rel)
 void cibt_assert_same(const vgl_cib *a, const vgl_cib *b)
 {
     char *x = vgl_cib_serialize(a), *y = vgl_cib_serialize(b);
+    size_t i = 0;
 
-    ck_assert_str_eq(x, y);
+    while (x[i] && x[i] == y[i])
+        i++;
+    /* show where they part, not both documents */
+    ck_assert_msg(x[i] == y[i], "CIBs differ at byte %zu:\n...%.300s\nversus\n...%.300s", i,
+                  x + (i > 100 ? i - 100 : 0), y + (i > 100 ? i - 100 : 0));
     g_free(x);
     g_free(y);
 }
