@@ -444,7 +444,9 @@ static gboolean exec_dispatch(gpointer data);
 static void exec_kick(vgl_exec *exec)
 {
     if (exec->kick == 0) {
-        exec->kick = g_idle_add(exec_dispatch, exec);
+        /* Default priority, not idle: a main loop busy with messages
+         * must not starve the agents. */
+        exec->kick = g_idle_add_full(G_PRIORITY_DEFAULT, exec_dispatch, exec, NULL);
     }
 }
 

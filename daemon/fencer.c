@@ -360,7 +360,9 @@ static const char *device_plug(const vgl__fencer_device *dev, const char *target
     return plug != NULL ? plug : target;
 }
 
-/* plug, port (per the metadata), pcmk_host_argument, or NULL for "none". */
+/* pcmk_host_argument ("none": NULL), else what the metadata offers (plug
+ * before port), else NULL for an agent whose metadata has neither (it
+ * fences one fixed target, like fence_dummy), else plug. */
 static const char *device_host_arg(const vgl__fencer_device *dev)
 {
     const char *arg = g_hash_table_lookup(dev->params, "pcmk_host_argument");
@@ -368,10 +370,13 @@ static const char *device_host_arg(const vgl__fencer_device *dev)
     if (arg != NULL) {
         return strcmp(arg, "none") == 0 ? NULL : arg;
     }
-    if (!(dev->meta & META_PLUG) && (dev->meta & META_PORT)) {
+    if (dev->meta & META_PLUG) {
+        return "plug";
+    }
+    if (dev->meta & META_PORT) {
         return "port";
     }
-    return "plug";
+    return (dev->meta & META_OK) ? NULL : "plug";
 }
 
 static const char *device_check_type(const vgl__fencer_device *dev)
@@ -800,7 +805,9 @@ static gboolean device_next(gpointer data)
 static void device_kick(vgl__fencer_device *dev)
 {
     if (dev->kick == 0) {
-        dev->kick = g_idle_add(device_next, dev);
+        /* Default priority, not idle: a busy main loop must not starve
+         * fencing. */
+        dev->kick = g_idle_add_full(G_PRIORITY_DEFAULT, device_next, dev, NULL);
     }
 }
 

@@ -323,7 +323,7 @@ int vgl_fencer_fence(vgl_fencer *fencer, const char *target, const char *action,
         op->start_us = g_get_monotonic_time();
         op->cb = cb;
         op->user_data = user_data;
-        op->idle = g_idle_add(op_start, op);
+        op->idle = g_idle_add_full(G_PRIORITY_DEFAULT, op_start, op, NULL);
         fencer->fences = g_list_prepend(fencer->fences, op);
         if (id != NULL) {
             *id = op->id;

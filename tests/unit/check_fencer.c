@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <vigil/cib.h>
 #include <vigil/vigil.h>
@@ -648,6 +649,40 @@ START_TEST(free_kills_running_agents)
 }
 END_TEST
 
+/* Debian's fence-agents, unchanged: fence_dummy (a file-backed agent
+ * whose metadata has status but no plug, port or list). */
+START_TEST(runs_debian_fence_dummy_unchanged)
+{
+    char *status = tmp_path("status");
+    GHashTable *params;
+    vgl_fencer *sys;
+
+    if (!g_file_test("/usr/sbin/fence_dummy", G_FILE_TEST_IS_EXECUTABLE)) {
+        fprintf(stderr, "# fence_dummy not installed (Debian fence-agents): not tested\n");
+        g_free(status);
+        return;
+    }
+    sys = vgl_fencer_new("/usr/sbin");
+    ck_assert_ptr_nonnull(sys);
+    ck_assert(g_file_set_contents(status, "on", -1, NULL));   /* its format */
+    params = et_params("status_file", status, NULL);
+    ck_assert_int_eq(vgl_fencer_device_add(sys, "dummy", "fence_dummy", params, NULL), 0);
+    g_hash_table_unref(params);
+    ck_assert_int_eq(vgl_fencer_can_fence(sys, "dummy", "node1", on_can, &answers), 0);
+    ck_assert_int_eq(vgl_fencer_fence(sys, "node1", "off", on_fenced, &fences, NULL, NULL), 0);
+    ck_assert(et_wait_len(fences, 1, 20000));
+    ck_assert_str_eq(S(answers, 0), "dummy node1 yes ");   /* its status answered */
+    ck_assert_msg(F(0)->ok, "%s", F(0)->reason);
+    ck_assert_str_eq(F(0)->output, "Success: Powered OFF");
+    ck_assert_int_eq(vgl_fencer_device_action(sys, "dummy", "status", "node1", 0, on_run, &runs,
+                                              NULL), 0);
+    ck_assert(et_wait_len(runs, 1, 20000));
+    ck_assert_str_eq(S(runs, 0), "status done 2 ok|Status: OFF\n");
+    vgl_fencer_free(sys);
+    g_free(status);
+}
+END_TEST
+
 /* ---- from a CIB ---- */
 
 static const char cib_xml[] =
@@ -743,6 +778,7 @@ static Suite *fencer_suite(void)
     tcase_add_test(fencing, one_run_at_a_time_per_device);
     tcase_add_test(fencing, replacing_and_removing_devices);
     tcase_add_test(fencing, loads_devices_and_levels_from_a_cib);
+    tcase_add_test(fencing, runs_debian_fence_dummy_unchanged);
     suite_add_tcase(s, fencing);
     return s;
 }
