@@ -813,6 +813,40 @@ START_TEST(free_kills_running_agents)
 }
 END_TEST
 
+/* Debian's resource-agents, unchanged: ocf:heartbeat:Dummy through its
+ * whole life cycle, with ocf-shellfuncs reading our environment. */
+START_TEST(runs_debian_heartbeat_dummy_unchanged)
+{
+    const char *root = "/usr/lib/ocf";
+    char *state = tmpfile_path("dummy.state");
+    static const char *const steps[] = { "monitor", "start", "monitor", "stop", "monitor" };
+    static const int want[] = { 7, 0, 0, 0, 7 };
+    GHashTable *params = et_params("state", state, NULL);
+
+    if (!g_file_test("/usr/lib/ocf/resource.d/heartbeat/Dummy", G_FILE_TEST_IS_EXECUTABLE)) {
+        fprintf(stderr, "# ocf:heartbeat:Dummy not installed (resource-agents): not tested\n");
+        g_hash_table_unref(params);
+        g_free(state);
+        return;
+    }
+    vgl_exec_free(ex);
+    ex = vgl_exec_new(root, "node1", collect, &got);
+    for (size_t i = 0; i < G_N_ELEMENTS(steps); i++) {
+        vgl_exec_request req = { .rsc_id = "dummy", .rsc_class = "ocf", .provider = "heartbeat",
+                                 .type = "Dummy", .action = steps[i], .timeout_ms = 20000,
+                                 .params = params, .expected_rc = want[i] };
+        ck_assert_int_eq(vgl_exec_submit(ex, &req, NULL, NULL), 0);
+    }
+    ck_assert(wait_results(G_N_ELEMENTS(steps), 30000));
+    for (size_t i = 0; i < G_N_ELEMENTS(steps); i++) {
+        ck_assert_msg(R(i)->status == VGL_EXEC_DONE && R(i)->rc == want[i],
+                      "%s: status %d rc %d (%s)", steps[i], R(i)->status, R(i)->rc, R(i)->reason);
+    }
+    g_hash_table_unref(params);
+    g_free(state);
+}
+END_TEST
+
 static Suite *exec_suite(void)
 {
     Suite *s = suite_create("exec");
@@ -838,6 +872,7 @@ static Suite *exec_suite(void)
     tcase_add_test(run, output_is_bounded);
     tcase_add_test(run, lsb_scripts_run);
     tcase_add_test(run, free_kills_running_agents);
+    tcase_add_test(run, runs_debian_heartbeat_dummy_unchanged);
     suite_add_tcase(s, run);
 
     tcase_add_checked_fixture(order, setup, teardown);
