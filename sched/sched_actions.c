@@ -227,7 +227,8 @@ static void set_reason(vgl_transition *t, int i, const char *fmt, ...)
     va_start(ap, fmt);
     char *s = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    act(t, i)->reason = vgl__sched_str(t, s);
+    /* reasons are nearly all distinct: no interning */
+    act(t, i)->reason = g_string_chunk_insert(t->strings, s);
     g_free(s);
 }
 

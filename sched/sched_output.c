@@ -69,6 +69,11 @@ static void fill_action(vgl_transition *t, sc_action *a, vgl_action *o)
     o->cls = r->cls;
     o->provider = r->provider;
     o->type = r->type;
+    if (r->params_cached && !r->params_rules) {
+        o->params = r->params; /* shared: the same on every node */
+        o->n_params = r->n_params;
+        return;
+    }
     sc_param *p = NULL;
     size_t n = 0;
     vgl__sched_params(t, r, NULL, a->node, &p, &n);
@@ -99,9 +104,19 @@ static void finish_actions(vgl_transition *t)
         o->id = (size_t)a->out_id;
         fill_action(t, a, o);
         g_array_set_size(pre, 0);
-        g_hash_table_remove_all(seen);
-        g_hash_table_add(seen, GINT_TO_POINTER((int)i + 1)); /* never itself */
-        collect_prereqs(t, a, pre, seen, 0);
+        bool via_pseudo = false;
+        for (guint k = 0; a->prereq != NULL && k < a->prereq->len; k++)
+            via_pseudo |= act(t, g_array_index(a->prereq, int, k))->pseudo;
+        if (via_pseudo) {
+            g_hash_table_remove_all(seen);
+            g_hash_table_add(seen, GINT_TO_POINTER((int)i + 1)); /* never itself */
+            collect_prereqs(t, a, pre, seen, 0);
+        } else {
+            for (guint k = 0; a->prereq != NULL && k < a->prereq->len; k++) {
+                size_t id = (size_t)act(t, g_array_index(a->prereq, int, k))->out_id;
+                g_array_append_val(pre, id); /* vgl__sched_order() keeps them distinct */
+            }
+        }
         g_array_sort(pre, size_cmp);
         o->n_prereq = pre->len;
         o->prereq = g_new(size_t, pre->len ? pre->len : 1);
