@@ -11,6 +11,8 @@ daemon_libvglexec_a_SOURCES = \
 	daemon/fencer_internal.h \
 	daemon/fencer.c \
 	daemon/fencer_fence.c \
+	daemon/fencer_level.c \
+	daemon/fencer_param.c \
 	daemon/fencer_parse.c \
 	daemon/fencer_cib.c
 # Fence agents are looked up in /usr/sbin, then in the build's agents.

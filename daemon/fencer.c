@@ -33,8 +33,6 @@
 #ifndef VGL_FENCE_AGENT_PATH
 #define VGL_FENCE_AGENT_PATH "/usr/sbin"
 #endif
-#define FENCER_MAX_PARAMS 256u
-#define FENCER_MAX_VALUE 4096u
 #define FENCER_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Agent metadata, as bits; META_KNOWN once fetched (even if that failed),
@@ -83,156 +81,6 @@ struct vgl__fencer_device {
 };
 
 static GHashTable *agent_meta_cache;   /* see fencer_agent_meta() */
-
-/* ---- parameters ---- */
-
-static const char *const host_checks[] = { "static-list", "dynamic-list", "status", "none" };
-static const char *const fence_actions[] = { "off", "on", "reboot", "status", "list",
-                                             "monitor", "validate-all" };
-
-static bool in_list(const char *word, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(word, list[i]) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool param_name_ok(const char *name)
-{
-    if (name == NULL || name[0] == '\0' || strlen(name) > 128) {
-        return false;
-    }
-    for (const char *p = name; *p != '\0'; p++) {
-        if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-') {
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool param_value_ok(const char *value)
-{
-    for (const char *p = value; *p != '\0'; p++) {
-        if (((unsigned char) *p < 0x20 && *p != '\t') || *p == 0x7f) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* pcmk_<action>_action / pcmk_<action>_timeout: which action, or NULL. */
-static char *pcmk_action_of(const char *name, const char *suffix)
-{
-    size_t len = strlen(name), slen = strlen(suffix);
-    char *action;
-
-    if (!g_str_has_prefix(name, "pcmk_") || len <= 5 + slen || !g_str_has_suffix(name, suffix)) {
-        return NULL;
-    }
-    action = g_strndup(name + 5, len - 5 - slen);
-    if (!in_list(action, fence_actions, G_N_ELEMENTS(fence_actions))) {
-        g_clear_pointer(&action, g_free);
-    }
-    return action;
-}
-
-static int check_pcmk_param(const char *name, const char *value, char **error)
-{
-    char *action = NULL;
-    int64_t ms = 0;
-    int rc = 0;
-
-    if (strcmp(name, "pcmk_host_check") == 0
-        && !in_list(value, host_checks, G_N_ELEMENTS(host_checks))) {
-        *error = g_strdup_printf("pcmk_host_check '%s': not static-list, dynamic-list,"
-                                 " status or none", value);
-        rc = VGL_E_INVALID;
-    } else if (strcmp(name, "pcmk_host_argument") == 0 && !param_name_ok(value)) {
-        *error = g_strdup_printf("pcmk_host_argument '%s': not a parameter name", value);
-        rc = VGL_E_INVALID;
-    } else if ((action = pcmk_action_of(name, "_timeout")) != NULL
-               && (vgl_duration_parse_ms(value, &ms) < 0 || ms < 1
-                   || ms > (int64_t) VGL_EXEC_MAX_TIMEOUT_MS)) {
-        *error = g_strdup_printf("%s '%s': not a duration from 1 ms to 24 h", name, value);
-        rc = VGL_E_INVALID;
-    } else if (action == NULL && (action = pcmk_action_of(name, "_action")) != NULL
-               && !vgl__exec_plain_name(value)) {
-        *error = g_strdup_printf("%s '%s': not an action name", name, value);
-        rc = VGL_E_INVALID;
-    }
-    g_free(action);
-    return rc;
-}
-
-static int check_params(GHashTable *params, char **error)
-{
-    GHashTableIter it;
-    gpointer k, v;
-    int rc = 0;
-
-    if (g_hash_table_size(params) > FENCER_MAX_PARAMS) {
-        *error = g_strdup_printf("%u parameters, at most %u", g_hash_table_size(params),
-                                 FENCER_MAX_PARAMS);
-        return VGL_E_LIMIT;
-    }
-    g_hash_table_iter_init(&it, params);
-    while (rc == 0 && g_hash_table_iter_next(&it, &k, &v)) {
-        if (!param_name_ok(k) || strcmp(k, "action") == 0) {
-            *error = g_strdup_printf("parameter '%s': %s", k ? (char *) k : "(null)",
-                                     param_name_ok(k) ? "set by the fencer (use"
-                                     " pcmk_<action>_action)" : "bad name");
-            rc = VGL_E_INVALID;
-        } else if (v == NULL || strlen(v) > FENCER_MAX_VALUE || !param_value_ok(v)) {
-            *error = g_strdup_printf("parameter '%s': value %s", (char *) k,
-                                     v == NULL ? "missing" : strlen(v) > FENCER_MAX_VALUE
-                                     ? "longer than 4096 bytes" : "has a control character");
-            rc = v != NULL && strlen(v) > FENCER_MAX_VALUE ? VGL_E_LIMIT : VGL_E_INVALID;
-        } else if (g_str_has_prefix(k, "pcmk_")) {
-            rc = check_pcmk_param(k, v, error);
-        }
-    }
-    return rc;
-}
-
-static GHashTable *copy_params(GHashTable *params)
-{
-    GHashTable *copy = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    GHashTableIter it;
-    gpointer k, v;
-
-    if (params != NULL) {
-        g_hash_table_iter_init(&it, params);
-        while (g_hash_table_iter_next(&it, &k, &v)) {
-            g_hash_table_insert(copy, g_strdup(k), g_strdup(v));
-        }
-    }
-    return copy;
-}
-
-/* Equal tables; b may be NULL (no parameters). */
-static bool same_params(GHashTable *a, GHashTable *b)
-{
-    GHashTableIter it;
-    gpointer k, v;
-
-    if (b == NULL) {
-        return g_hash_table_size(a) == 0;
-    }
-    if (g_hash_table_size(a) != g_hash_table_size(b)) {
-        return false;
-    }
-    g_hash_table_iter_init(&it, a);
-    while (g_hash_table_iter_next(&it, &k, &v)) {
-        const char *other = g_hash_table_lookup(b, k);
-        if (other == NULL || strcmp(other, v) != 0) {
-            return false;
-        }
-    }
-    return true;
-}
 
 /* ---- devices ---- */
 
@@ -306,7 +154,7 @@ static int device_new(vgl_fencer *f, const char *id, const char *agent, GHashTab
     dev->fencer = f;
     dev->id = g_strdup(id);
     dev->agent = g_strdup(agent);
-    dev->params = copy_params(params);
+    dev->params = vgl__fencer_param_copy(params);
     g_queue_init(&dev->jobs);
     map = g_hash_table_lookup(dev->params, "pcmk_host_map");
     list = g_hash_table_lookup(dev->params, "pcmk_host_list");
@@ -317,11 +165,7 @@ static int device_new(vgl_fencer *f, const char *id, const char *agent, GHashTab
     if (list != NULL) {
         dev->host_list = vgl_fencer_parse_host_list(list);
     }
-    for (size_t i = 0; check != NULL && i < G_N_ELEMENTS(host_checks); i++) {
-        if (strcmp(check, host_checks[i]) == 0) {
-            dev->host_check = host_checks[i];
-        }
-    }
+    dev->host_check = vgl__fencer_param_host_check(check);
     if (rc < 0) {
         device_free(dev);
         return rc;
@@ -945,7 +789,7 @@ static int device_check_args(vgl_fencer *fencer, const char *id, const char *age
     }
     if (params != NULL) {
         char *detail = NULL;
-        int rc = check_params(params, &detail);
+        int rc = vgl__fencer_param_check(params, &detail);
         if (rc < 0) {
             *why = g_strdup_printf("%s: %s", id, detail);
             g_free(detail);
@@ -964,7 +808,7 @@ int vgl_fencer_device_add(vgl_fencer *fencer, const char *id, const char *agent,
 
     if (rc == 0) {
         old = g_hash_table_lookup(fencer->devices, id);
-        if (old != NULL && strcmp(old->agent, agent) == 0 && same_params(old->params, params)) {
+        if (old != NULL && strcmp(old->agent, agent) == 0 && vgl__fencer_param_equal(old->params, params)) {
             goto done;
         }
         rc = device_new(fencer, id, agent, params, &dev, &why);
@@ -1061,16 +905,15 @@ int vgl_fencer_device_action(vgl_fencer *fencer, const char *device, const char 
                              const char *target, uint32_t timeout_ms,
                              vgl_fencer_action_fn cb, void *user_data, char **error)
 {
-    static const char *const targeted[] = { "on", "off", "reboot", "status" };
     vgl__fencer_device *dev = NULL;
-    bool needs_target = action != NULL && in_list(action, targeted, G_N_ELEMENTS(targeted));
+    bool needs_target = action != NULL && vgl__fencer_param_targeted(action);
     char *why = NULL;
     int rc = 0;
 
     if (fencer == NULL || device == NULL || action == NULL || cb == NULL) {
         why = g_strdup("fence action: fencer, device, action and callback are required");
         rc = -EINVAL;
-    } else if (!in_list(action, fence_actions, G_N_ELEMENTS(fence_actions))
+    } else if (!vgl__fencer_param_action_ok(action)
                || (needs_target && !vgl__fencer_name_ok(target))
                || timeout_ms > VGL_EXEC_MAX_TIMEOUT_MS) {
         why = g_strdup_printf("%s: bad action '%s', target or timeout", device, action);
@@ -1087,93 +930,6 @@ int vgl_fencer_device_action(vgl_fencer *fencer, const char *device, const char 
     }
     vgl__exec_give_error(error, why);
     return rc;
-}
-
-/* ---- levels ---- */
-
-void vgl__fencer_levels_free(gpointer levels)
-{
-    GArray *arr = levels;
-
-    for (guint i = 0; i < arr->len; i++) {
-        g_strfreev(g_array_index(arr, vgl__fencer_level, i).devices);
-    }
-    g_array_free(arr, TRUE);
-}
-
-static int level_sort(gconstpointer a, gconstpointer b)
-{
-    const vgl__fencer_level *x = a, *y = b;
-
-    return x->index < y->index ? -1 : x->index > y->index;
-}
-
-static char **level_devices(const char *devices)
-{
-    char **ids = g_strsplit(devices, ",", -1);
-
-    if (ids[0] == NULL) {
-        g_strfreev(ids);
-        return NULL;
-    }
-    for (char **d = ids; *d != NULL; d++) {
-        if (!vgl__fencer_name_ok(*d)) {
-            g_strfreev(ids);
-            return NULL;
-        }
-    }
-    return ids;
-}
-
-int vgl_fencer_level_add(vgl_fencer *fencer, const char *target, unsigned index,
-                         const char *devices, char **error)
-{
-    vgl__fencer_level level = { .index = index };
-    GArray *levels;
-    char *why = NULL, *key;
-    int rc = 0;
-
-    if (fencer == NULL || target == NULL || devices == NULL) {
-        why = g_strdup("fencing level: fencer, target and devices are required");
-        rc = -EINVAL;
-    } else if (!vgl__fencer_name_ok(target) || index < 1 || index > VGL_FENCER_MAX_LEVEL
-               || (level.devices = level_devices(devices)) == NULL) {
-        why = g_strdup_printf("fencing level %u for '%s': bad target, index (1..9) or"
-                              " device list '%s'", index, target, devices);
-        rc = VGL_E_INVALID;
-    }
-    if (rc < 0) {
-        goto done;
-    }
-    key = g_ascii_strdown(target, -1);
-    levels = g_hash_table_lookup(fencer->levels, key);
-    if (levels == NULL) {
-        levels = g_array_new(FALSE, FALSE, sizeof(vgl__fencer_level));
-        g_hash_table_insert(fencer->levels, g_strdup(key), levels);
-    }
-    for (guint i = 0; i < levels->len && rc == 0; i++) {
-        if (g_array_index(levels, vgl__fencer_level, i).index == index) {
-            why = g_strdup_printf("fencing level %u for '%s' exists already", index, target);
-            rc = VGL_E_EXISTS;
-        }
-    }
-    if (rc == 0) {
-        g_array_append_val(levels, level);
-        g_array_sort(levels, level_sort);
-    } else {
-        g_strfreev(level.devices);
-    }
-    g_free(key);
-done:
-    vgl__exec_give_error(error, why);
-    return rc;
-}
-
-void vgl_fencer_levels_clear(vgl_fencer *fencer)
-{
-    if (fencer != NULL) {
-        g_hash_table_remove_all(fencer->levels);
-    }
 }
 
 /* ---- synchronous metadata ---- */

@@ -1,6 +1,7 @@
 /*
  * fencer_internal.h — what fencer.c (devices, their queues and host
  * checks), fencer_fence.c (fencing a target through levels),
+ * fencer_level.c (the levels), fencer_param.c (checking parameters),
  * fencer_parse.c (host maps and lists) and fencer_cib.c (loading from a
  * CIB) share.  Not for use outside daemon/fencer*.
  */
@@ -49,6 +50,24 @@ void vgl__fencer_run(vgl__fencer_device *dev, const char *action, const char *ta
  * called once, from the main loop. */
 void vgl__fencer_check(vgl__fencer_device *dev, const char *target,
                        vgl__fencer_check_fn cb, void *user_data);
+
+/* Check a device's parameters (fencer_param.c).  Returns 0, VGL_E_INVALID
+ * or VGL_E_LIMIT with *error set (caller g_free()s). */
+int vgl__fencer_param_check(GHashTable *params, char **error);
+
+/* A copy of params (NULL: an empty table).  Caller unrefs. */
+GHashTable *vgl__fencer_param_copy(GHashTable *params);
+
+/* Do a and b hold the same parameters?  b may be NULL (none). */
+bool vgl__fencer_param_equal(GHashTable *a, GHashTable *b);
+
+/* The static spelling of a valid pcmk_host_check value, or NULL. */
+const char *vgl__fencer_param_host_check(const char *value);
+
+/* Is action one the fencer runs (off, on, reboot, status, list, monitor,
+ * validate-all)?  Does it take a target (on, off, reboot, status)? */
+bool vgl__fencer_param_action_ok(const char *action);
+bool vgl__fencer_param_targeted(const char *action);
 
 /* Free every fence operation in progress, without callbacks. */
 void vgl__fencer_fence_free_all(vgl_fencer *fencer);
