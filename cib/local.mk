@@ -44,3 +44,6 @@ UNIT_TESTS += tests/unit/check_cib_store
 tests_unit_check_cib_store_SOURCES = tests/unit/check_cib_store.c $(CIB_TEST_SOURCES)
 tests_unit_check_cib_store_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_cib_store_LDADD = $(CIB_LIBS) $(CHECK_LIBS)
+
+# crmctl config verify (tools/crmctl_config.c) against the data files.
+UNIT_TESTS += tests/cib/crmctl-verify.test
