@@ -425,13 +425,14 @@ static void rsc_destroy(gpointer data)
     exec_op *op;
 
     /* Queued one-shots are only on the queue; recurring ones are freed
-     * through rsc->recurring; a running one-shot only in rsc->running. */
+     * through rsc->recurring; a running one-shot, or a running recurring
+     * one already cancelled (off rsc->recurring), only in rsc->running. */
     while ((op = g_queue_pop_head(&rsc->queue)) != NULL) {
         if (op->interval_ms == 0) {
             op_free(op);
         }
     }
-    if (rsc->running != NULL && rsc->running->interval_ms == 0) {
+    if (rsc->running != NULL && (rsc->running->interval_ms == 0 || rsc->running->cancelled)) {
         op_free(rsc->running);
     }
     g_list_free_full(rsc->recurring, (GDestroyNotify) op_free);

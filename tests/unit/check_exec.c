@@ -799,8 +799,11 @@ START_TEST(free_kills_running_agents)
 
     submit("slow", "start", 0, 60000, et_params("sleep", "30", "grandchild", pidfile, NULL));
     submit("vip", "monitor", 100, 2000, NULL);
+    /* A recurring monitor cancelled while it runs: freed with the rest. */
+    submit("db", "monitor", 100, 60000, et_params("sleep", "30", NULL));
     gc = wait_pid_file(pidfile, 3000);
     ck_assert_int_gt(gc, 0);
+    ck_assert_int_eq(vgl_exec_cancel(ex, "db", "monitor", 100), 1);
     vgl_exec_free(ex);
     ex = NULL;
     ck_assert_msg(pid_gone_within(gc, 1000), "grandchild %d outlived vgl_exec_free", (int) gc);
