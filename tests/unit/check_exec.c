@@ -795,24 +795,30 @@ END_TEST
 START_TEST(free_kills_running_agents)
 {
     char *pidfile = tmpfile_path("grandchild");
-    pid_t gc;
+    pid_t gc, gc2;
+    char *pidfile2 = tmpfile_path("grandchild2");
 
     submit("slow", "start", 0, 60000, et_params("sleep", "30", "grandchild", pidfile, NULL));
     submit("vip", "monitor", 100, 2000, NULL);
-    /* A recurring monitor cancelled while it runs: freed with the rest. */
-    submit("db", "monitor", 100, 60000, et_params("sleep", "30", NULL));
+    /* A recurring monitor cancelled while it runs: killed with the rest. */
+    submit("db", "monitor", 100, 60000, et_params("sleep", "30", "grandchild", pidfile2, NULL));
     gc = wait_pid_file(pidfile, 3000);
     ck_assert_int_gt(gc, 0);
+    gc2 = wait_pid_file(pidfile2, 3000);
+    ck_assert_int_gt(gc2, 0);
     ck_assert_int_eq(vgl_exec_cancel(ex, "db", "monitor", 100), 1);
     vgl_exec_free(ex);
     ex = NULL;
     ck_assert_msg(pid_gone_within(gc, 1000), "grandchild %d outlived vgl_exec_free", (int) gc);
+    ck_assert_msg(pid_gone_within(gc2, 1000), "grandchild %d of a cancelled monitor outlived"
+                  " vgl_exec_free", (int) gc2);
     /* Nothing is reported after free. */
     et_spin(200);
     for (guint i = 0; i < got->len; i++) {
         ck_assert_str_ne(R(i)->rsc_id, "slow");
     }
     g_free(pidfile);
+    g_free(pidfile2);
 }
 END_TEST
 
