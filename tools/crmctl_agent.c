@@ -85,6 +85,7 @@ struct opts {
     const char *ocf_root;
     const char *instance;
     int64_t timeout_ms;  /* 0: from meta-data */
+    int max_depth;       /* deepest monitor to test; -1: all declared */
     bool verbose;
 };
 
@@ -528,8 +529,9 @@ static gint int_cmp(gconstpointer a, gconstpointer b)
     return (x > y) - (x < y);
 }
 
-/* Distinct monitor depths declared, ascending; always holds 0. */
-static GArray *meta_depths(const struct meta *m)
+/* Distinct monitor depths declared up to MAX_DEPTH (-1: all), ascending;
+ * always holds 0.  Caller frees with g_array_free(). */
+static GArray *meta_depths(const struct meta *m, int max_depth)
 {
     GArray *depths = g_array_new(FALSE, FALSE, sizeof(int));
     int zero = 0;
@@ -539,7 +541,7 @@ static GArray *meta_depths(const struct meta *m)
         const struct ra_action *a = m->actions->pdata[i];
         int d = a->depth != NULL ? atoi(a->depth) : 0;
         bool seen = false;
-        if (strcmp(a->name, "monitor") != 0 || d <= 0 || d > 1000)
+        if (strcmp(a->name, "monitor") != 0 || d <= 0 || d > 1000 || (max_depth >= 0 && d > max_depth))
             continue;
         for (guint j = 0; j < depths->len; j++)
             seen = seen || g_array_index(depths, int, j) == d;
@@ -557,8 +559,8 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: crmctl agent list [--ocf-root DIR]\n"
             "       crmctl agent info [--ocf-root DIR] AGENT\n"
-            "       crmctl agent test [--ocf-root DIR] [--timeout SECONDS] [--id NAME] [--verbose]\n"
-            "                         AGENT [NAME=VALUE ...]\n"
+            "       crmctl agent test [--ocf-root DIR] [--timeout SECONDS] [--id NAME] [--max-depth N]\n"
+            "                         [--verbose] AGENT [NAME=VALUE ...]\n"
             "\n"
             "AGENT is ocf:PROVIDER:TYPE, PROVIDER:TYPE, TYPE or the path of an agent.\n"
             "list    every OCF agent under OCF_ROOT/resource.d, as ocf:PROVIDER:TYPE\n"
@@ -572,6 +574,7 @@ static void usage(FILE *out)
             "--ocf-root DIR    OCF root (default: $OCF_ROOT, else %s)\n"
             "--timeout SECONDS per-action timeout (default: the agent's meta-data, else 20)\n"
             "--id NAME         OCF_RESOURCE_INSTANCE (default: agent-test)\n"
+            "--max-depth N     test monitor depths up to N only (default: every declared depth)\n"
             "--verbose         show every step's stderr\n"
             "\nExample: crmctl agent test ocf:vigil:IPaddr ip=192.0.2.100 cidr_netmask=24\n",
             VGL_OCF_ROOT_DEFAULT);
@@ -586,6 +589,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
     o->ocf_root = env_root != NULL && *env_root != '\0' ? env_root : VGL_OCF_ROOT_DEFAULT;
     o->instance = "agent-test";
+    o->max_depth = -1;
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
         const char *opt = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -597,7 +601,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             o->verbose = true;
             continue;
         }
-        if (strcmp(opt, "--ocf-root") != 0 && strcmp(opt, "--timeout") != 0 && strcmp(opt, "--id") != 0) {
+        if (strcmp(opt, "--ocf-root") != 0 && strcmp(opt, "--timeout") != 0 && strcmp(opt, "--id") != 0 &&
+            strcmp(opt, "--max-depth") != 0) {
             fprintf(stderr, "crmctl agent: unknown option '%s'\n", opt);
             return -1;
         }
@@ -610,6 +615,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             o->ocf_root = val;
         } else if (strcmp(opt, "--id") == 0) {
             o->instance = val;
+        } else if (strcmp(opt, "--max-depth") == 0) {
+            char *end = NULL;
+            long d = strtol(val, &end, 10);
+            if (end == val || *end != '\0' || d < 0 || d > 1000) {
+                fprintf(stderr, "crmctl agent: --max-depth '%s' is not a depth 0-1000\n", val);
+                return -1;
+            }
+            o->max_depth = (int)d;
         } else if (vgl_duration_parse_ms(val, &o->timeout_ms) != 0 || o->timeout_ms <= 0 ||
                    o->timeout_ms > 3600 * 1000) {
             fprintf(stderr, "crmctl agent: --timeout '%s' is not a duration between 1ms and 1h\n", val);
@@ -887,7 +900,7 @@ static void run_sequence(struct tester *t)
     }
     step(t, "monitor (probe)", "monitor", 0, OCF_NOT_RUNNING, NULL);
     bool started = step(t, "start", "start", 0, OCF_OK, NULL);
-    depths = t->have_meta ? meta_depths(&t->m) : NULL;
+    depths = t->have_meta ? meta_depths(&t->m, t->o->max_depth) : NULL;
     for (guint i = 0; started && depths != NULL && i < depths->len; i++) {
         int d = g_array_index(depths, int, i);
         char *label = g_strdup_printf("monitor (depth %d)", d);
