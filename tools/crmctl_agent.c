@@ -824,11 +824,13 @@ static bool step(struct tester *t, const char *label, const char *action, int de
     char got[64];
     bool ok;
 
-    agent_run(t->o, t->a, action, t->params, timeout, depth, &r);
-    ok = !r.timed_out && (r.rc == expect || (expect == OCF_OK && r.rc == OCF_DEGRADED &&
+    bool spawned = agent_run(t->o, t->a, action, t->params, timeout, depth, &r) == 0;
+    ok = spawned && !r.timed_out && (r.rc == expect || (expect == OCF_OK && r.rc == OCF_DEGRADED &&
                                              strcmp(action, "monitor") == 0));
     t->steps++;
-    if (r.timed_out)
+    if (!spawned)
+        g_snprintf(got, sizeof(got), "could not be run");
+    else if (r.timed_out)
         g_snprintf(got, sizeof(got), "timed out (%" G_GINT64_FORMAT " ms)", timeout);
     else if (r.rc < 0)
         g_snprintf(got, sizeof(got), "killed by a signal");
