@@ -37,6 +37,7 @@
 #define EXEC_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define EXEC_OUTPUT_LOG_LINES 20
 #define EXEC_METADATA_TIMEOUT_MS 5000u
+#define EXEC_REASON_PREFIX "ocf-exit-reason:"
 
 typedef struct exec_rsc exec_rsc;
 
@@ -674,10 +675,53 @@ static void op_finished(exec_op *op, vgl_exec_result *res)
     rsc_maybe_forget(exec, rsc);
 }
 
+/* The text of the last "ocf-exit-reason:" line on stderr (what
+ * ocf_exit_reason prints), control characters replaced; NULL if none. */
+static char *ocf_exit_reason(const char *err)
+{
+    const char *line = NULL;
+    char *reason;
+
+    for (const char *p = err; p != NULL && *p != '\0';) {
+        if (g_str_has_prefix(p, EXEC_REASON_PREFIX)) {
+            line = p + strlen(EXEC_REASON_PREFIX);
+        }
+        p = strchr(p, '\n');
+        p = p != NULL ? p + 1 : NULL;
+    }
+    if (line == NULL) {
+        return NULL;
+    }
+    reason = g_strndup(line, MIN(strcspn(line, "\n"), (size_t) VGL__EXEC_TAIL_MAX));
+    for (char *c = reason; *c != '\0'; c++) {
+        if ((unsigned char) *c < 0x20 || *c == 0x7f) {
+            *c = ' ';
+        }
+    }
+    return reason;
+}
+
+/* The reason of a finished run: the agent's exit reason if it gave one;
+ * else, when the answer was not the expected one, its last line of
+ * output; else nothing. */
+static char *run_reason(const exec_op *op, const vgl__exec_child_result *cres, int rc)
+{
+    char *reason = ocf_exit_reason(cres->err);
+
+    if (reason != NULL) {
+        return reason;
+    }
+    if (cres->end == VGL__EXEC_CHILD_EXITED && rc == op->expected_rc) {
+        return g_strdup("");
+    }
+    return vgl__exec_child_tail(cres);
+}
+
 static void op_child_done(const vgl__exec_child_result *cres, void *data)
 {
     exec_op *op = data;
-    char *tail = vgl__exec_child_tail(cres);
+    int rc = op->status_action ? lsb_status_rc(cres->code) : vgl_exec_ocf_rc(cres->code);
+    char *tail = run_reason(op, cres, rc);
     vgl_exec_result res = {
         .rc = VGL_OCF_ERR_GENERIC,
         .start_time = cres->start_wall,
@@ -692,7 +736,7 @@ static void op_child_done(const vgl__exec_child_result *cres, void *data)
     switch (cres->end) {
     case VGL__EXEC_CHILD_EXITED:
         res.status = VGL_EXEC_DONE;
-        res.rc = op->status_action ? lsb_status_rc(cres->code) : vgl_exec_ocf_rc(cres->code);
+        res.rc = rc;
         break;
     case VGL__EXEC_CHILD_TIMEOUT:
         res.status = VGL_EXEC_TIMEOUT;

@@ -99,8 +99,12 @@ typedef struct vgl_exec_result {
     uint32_t queue_ms;       /* how long it waited before it ran */
     const char *output;      /* the agent's stdout, bounded to 64 KiB */
     const char *errors;      /* its stderr, likewise */
-    const char *reason;      /* one short line for the log / CIB: the last
-                              * line of stderr (else stdout), or the status */
+    const char *reason;      /* one short line for the log / CIB: the agent's
+                              * "ocf-exit-reason:" line if it printed one;
+                              * else, when rc is not the expected one or the
+                              * run did not complete, the last line of
+                              * stderr (else stdout) and what happened;
+                              * else "" */
 } vgl_exec_result;
 
 typedef void (*vgl_exec_result_fn)(const vgl_exec_result *result, void *user_data);

@@ -439,9 +439,19 @@ START_TEST(exit_codes_are_mapped)
         submit(rsc, "start", 0, 5000, et_params("rc", map[i].code, NULL));
     }
     submit("sig", "start", 0, 5000, et_params("kill_self", "1", NULL));
-    ck_assert(wait_results(n + 1, 10000));
+    submit("why", "start", 0, 5000, et_params("rc", "6", "exit_reason", "config file /x missing",
+                                              "stderr", "INFO: checking", NULL));
+    ck_assert(wait_results(n + 2, 10000));
     for (guint i = 0; i < got->len; i++) {
         got_result *g = R(i);
+        if (strcmp(g->rsc_id, "why") == 0) {
+            ck_assert_int_eq(g->rc, VGL_OCF_ERR_CONFIGURED);
+            ck_assert_str_eq(g->reason, "config file /x missing");
+            continue;
+        }
+        if (g->rc == 0) {
+            ck_assert_str_eq(g->reason, "");    /* as expected: nothing to say */
+        }
         if (strcmp(g->rsc_id, "sig") == 0) {
             ck_assert_int_eq(g->status, VGL_EXEC_ERROR);
             ck_assert_int_eq(g->rc, VGL_OCF_ERR_GENERIC);
