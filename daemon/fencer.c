@@ -80,7 +80,6 @@ struct vgl__fencer_device {
     guint kick;
 };
 
-static GHashTable *agent_meta_cache;   /* see fencer_agent_meta() */
 
 /* ---- devices ---- */
 
@@ -382,7 +381,8 @@ static void meta_done(const vgl__exec_child_result *res, void *data)
     dev->fetching_meta = false;
     dev->meta = META_KNOWN | (ok ? META_OK | meta_parse(res->out) : 0);
     if (ok) {
-        g_hash_table_insert(agent_meta_cache, g_strdup(dev->agent), GUINT_TO_POINTER(dev->meta));
+        g_hash_table_insert(dev->fencer->agent_meta, g_strdup(dev->agent),
+                            GUINT_TO_POINTER(dev->meta));
     } else {
         qb_log(LOG_WARNING, "%s: metadata of %s failed; assuming plug= and dynamic-list",
                dev->id, dev->agent);
@@ -405,7 +405,7 @@ static bool job_needs_meta(const vgl__fencer_device *dev, const dev_job *job)
  * then goes on with defaults). */
 static bool meta_fetch(vgl__fencer_device *dev)
 {
-    gpointer cached = g_hash_table_lookup(agent_meta_cache, dev->agent);
+    gpointer cached = g_hash_table_lookup(dev->fencer->agent_meta, dev->agent);
     char *why = NULL;
 
     if (cached != NULL) {
@@ -726,17 +726,13 @@ vgl_fencer *vgl_fencer_new(const char *search_path)
             return NULL;
         }
     }
-    if (agent_meta_cache == NULL) {
-        /* Agents do not change under a running daemon; shared by every
-         * fencer of the process, never freed (a few bytes per agent). */
-        agent_meta_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    }
     f = g_new0(vgl_fencer, 1);
     f->search = dirs;
     f->timeout_ms = VGL_FENCER_DEFAULT_TIMEOUT_MS;
     f->devices = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, device_release);
     f->order = g_ptr_array_new_with_free_func(g_free);
     f->levels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, vgl__fencer_levels_free);
+    f->agent_meta = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     f->next_id = 1;
     return f;
 }
@@ -759,6 +755,7 @@ void vgl_fencer_free(vgl_fencer *fencer)
     g_hash_table_destroy(fencer->devices);
     g_ptr_array_unref(fencer->order);
     g_hash_table_destroy(fencer->levels);
+    g_hash_table_destroy(fencer->agent_meta);
     g_strfreev(fencer->search);
     g_free(fencer);
 }

@@ -27,6 +27,8 @@ struct vgl_fencer {
     GHashTable *levels;     /* lower-cased target → GArray of vgl__fencer_level,
                              * sorted by index */
     GList *fences;          /* fence operations in progress (fencer_fence.c) */
+    GHashTable *agent_meta; /* agent name → its metadata bits (fencer.c);
+                             * agents do not change under a running daemon */
     uint64_t next_id;
 };
 
