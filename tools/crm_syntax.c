@@ -614,6 +614,16 @@ xmlNode *crm_syntax_config_of(xmlDoc *doc)
     return NULL;
 }
 
+const char *crm_syntax_attr(const xmlNode *n, const char *name)
+{
+    return crm__attr(n, name);
+}
+
+xmlNode *crm_syntax_child(const xmlNode *n, const char *name)
+{
+    return crm__child(n, name);
+}
+
 bool crm_syntax_is_xml(const char *text)
 {
     const char *p = text;

@@ -97,6 +97,12 @@ char *crm_syntax_print(const xmlNode *config);
  * of its members first.  Caller g_free()s. */
 char *crm_syntax_print_element(const xmlNode *el);
 
+/* Small XML helpers for the other tools: the value of attribute [in]
+ * name of element [in] n (NULL when absent; owned by the document), and
+ * the first element child called [in] name (or NULL). */
+const char *crm_syntax_attr(const xmlNode *n, const char *name);
+xmlNode *crm_syntax_child(const xmlNode *n, const char *name);
+
 /* Whether [in] text is XML (its first non-blank character is '<'). */
 bool crm_syntax_is_xml(const char *text);
 

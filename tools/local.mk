@@ -11,6 +11,17 @@ tools_libvglsyntax_a_SOURCES = \
 	tools/crm_syntax_print.c
 SYNTAX_LIBS = tools/libvglsyntax.a $(CIB_LIBS)
 
+# The cluster at a glance (ha-status, crmctl status): snapshot, text,
+# one line, JSON, event lines.  Uses the scheduler to place resources.
+noinst_LIBRARIES += tools/libvglstatus.a
+tools_libvglstatus_a_SOURCES = \
+	tools/ha_status.h tools/ha_status_internal.h \
+	tools/ha_status_model.c \
+	tools/ha_status_render.c \
+	tools/ha_status_json.c \
+	tools/ha_status_why.c
+STATUS_LIBS = tools/libvglstatus.a tools/libvglsyntax.a $(SCHED_LIBS) $(CIB_LIBS)
+
 bin_PROGRAMS += tools/crmctl
 tools_crmctl_SOURCES = tools/crmctl.c tools/crmctl.h \
 	tools/crmctl_config.c \
@@ -25,3 +36,9 @@ UNIT_TESTS += tests/unit/check_syntax
 tests_unit_check_syntax_SOURCES = tests/unit/check_syntax.c tests/unit/vgl_check.h
 tests_unit_check_syntax_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_syntax_LDADD = $(SYNTAX_LIBS) $(CHECK_LIBS)
+
+check_PROGRAMS += tests/unit/check_status
+UNIT_TESTS += tests/unit/check_status
+tests_unit_check_status_SOURCES = tests/unit/check_status.c tests/unit/vgl_check.h
+tests_unit_check_status_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_status_LDADD = $(STATUS_LIBS) $(CHECK_LIBS)
