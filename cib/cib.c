@@ -295,36 +295,37 @@ void vgl__cib_bump_updates(vgl_cib *cib)
     vgl__cib_touch(cib);
 }
 
-int vgl__cib_commit(vgl_cib *cib, xmlDoc *doc, const char *label, GPtrArray *errors)
+int vgl__cib_commit(vgl_cib *cib, vgl__cib_journal *j, const char *label, GPtrArray *errors)
 {
     GHashTable *ids = NULL;
-    xmlNode *root = xmlDocGetRootElement(doc);
-    int rc = vgl__cib_validate(doc, label ? label : cib->label, errors, &ids);
+    xmlNode *root = xmlDocGetRootElement(cib->doc);
+    int rc = vgl__cib_validate_config(cib->doc, label ? label : cib->label, errors, &ids);
 
     if (rc != 0) {
-        xmlFreeDoc(doc);
+        vgl__cib_journal_rollback(j);
         return rc;
     }
-    vgl__cib_xml_strip(root);
+    vgl__cib_journal_commit(j);
+    /* comments or blanks that came with new text go only now: validation
+     * has reported any real text among them */
+    vgl__cib_xml_strip(vgl__cib_xml_child(root, "configuration", NULL));
+    set_counter(root, "epoch", counter(root, "epoch") + 1);
+    set_counter(root, "num_updates", 0);
+    g_hash_table_unref(cib->ids);
+    cib->ids = ids;
     if (label != NULL) {
         g_free(cib->label);
         cib->label = g_strdup(label);
     }
-    set_counter(root, "epoch", counter(root, "epoch") + 1);
-    set_counter(root, "num_updates", 0);
-    g_hash_table_unref(cib->ids);
-    xmlFreeDoc(cib->doc);
-    cib->doc = doc;
-    cib->ids = ids;
     vgl__cib_touch(cib);
     return 0;
 }
 
-xmlNode *vgl__cib_section(xmlDoc *doc, const char *name)
+xmlNode *vgl__cib_section(vgl__cib_journal *j, xmlDoc *doc, const char *name)
 {
-    xmlNode *conf = vgl__cib_xml_ensure(xmlDocGetRootElement(doc), "configuration");
+    xmlNode *conf = vgl__cib_xml_child(xmlDocGetRootElement(doc), "configuration", NULL);
 
-    return vgl__cib_xml_ensure(conf, name);
+    return vgl__cib_journal_ensure(j, conf, name);
 }
 
 char *vgl__cib_make_id(GHashTable *ids, const char *base)

@@ -250,7 +250,8 @@ char *vgl_cib_diff(const vgl_cib *from, const vgl_cib *to)
 /* ---- applying ---- */
 
 typedef struct applier {
-    xmlDoc *doc;         /* the copy being changed */
+    xmlDoc *doc;         /* the CIB's document, changed in place */
+    vgl__cib_journal *j; /* ... through this journal */
     GHashTable *maps;    /* parent xmlNode * -> (key -> child, or AMBIGUOUS) */
     const char *label;
     GPtrArray *errors;
@@ -402,6 +403,7 @@ static int op_attributes(applier *a, const xmlNode *ch)
         return refuse(a, VGL_E_PROTOCOL, "diff: <attributes> without <%s>", "values");
     if (!is_root(t))
         map_remove(a, t);
+    vgl__cib_journal_attrs(a->j, t);
     while (t->properties != NULL)
         xmlRemoveProp(t->properties);
     for (const xmlAttr *v = values->properties; v != NULL; v = v->next) {
@@ -426,8 +428,7 @@ static int op_delete(applier *a, const xmlNode *ch)
         return refuse(a, VGL_E_PROTOCOL, "diff: cannot delete the %s", "root");
     map_remove(a, t);
     forget_subtree(a, t);
-    xmlUnlinkNode(t);
-    xmlFreeNode(t);
+    vgl__cib_journal_unlink(a->j, t);
     return 0;
 }
 
@@ -452,13 +453,8 @@ static int op_insert(applier *a, const xmlNode *ch)
     el = content_of(a, ch, &rc);
     if (el == NULL)
         return rc;
-    if (after != NULL) {
-        xmlAddNextSibling(after, el);
-    } else if ((first = vgl__cib_xml_first(parent)) != NULL) {
-        xmlAddPrevSibling(first, el);
-    } else {
-        xmlAddChild(parent, el);
-    }
+    first = after ? vgl__cib_xml_next(after) : vgl__cib_xml_first(parent);
+    vgl__cib_journal_add(a->j, parent, el, first);
     if (!map_add(a, parent, el))
         return refuse(a, VGL_E_PROTOCOL, "diff: <insert> of <%s> duplicates a sibling",
                       (const char *)el->name);
@@ -477,13 +473,12 @@ static int op_replace(applier *a, const xmlNode *ch)
         return rc;
     if (is_root(t)) {
         g_hash_table_remove_all(a->maps);
-        xmlFreeNode(xmlDocSetRootElement(a->doc, el));
+        vgl__cib_journal_replace(a->j, t, el);
         return 0;
     }
     map_remove(a, t);
     forget_subtree(a, t);
-    xmlReplaceNode(t, el);
-    xmlFreeNode(t);
+    vgl__cib_journal_replace(a->j, t, el);
     if (!map_add(a, el->parent, el))
         return refuse(a, VGL_E_PROTOCOL, "diff: <replace> with <%s> duplicates a sibling",
                       (const char *)el->name);
@@ -567,7 +562,7 @@ static int check_base(vgl_cib *cib, const xmlNode *diff, vgl_cib_version *target
 int vgl_cib_diff_apply(vgl_cib *cib, const char *text, gssize len, GPtrArray *errors)
 {
     xmlDoc *in = NULL;
-    applier a = { NULL, NULL, NULL, errors };
+    applier a = { NULL, NULL, NULL, NULL, errors };
     vgl_cib_version target, got;
     const char *target_digest = NULL;
     GHashTable *ids = NULL;
@@ -584,38 +579,38 @@ int vgl_cib_diff_apply(vgl_cib *cib, const char *text, gssize len, GPtrArray *er
     if (rc != 0)
         goto done;
     vgl__cib_xml_strip(xmlDocGetRootElement(in));
-    a.doc = xmlCopyDoc(cib->doc, 1);
+    a.doc = cib->doc;
+    a.j = vgl__cib_journal_new(cib->doc);
     a.maps = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                    (GDestroyNotify)g_hash_table_destroy);
     rc = apply_changes(&a, xmlDocGetRootElement(in));
     if (rc == 0)
-        rc = vgl__cib_validate(a.doc, cib->label, errors, &ids);
+        rc = vgl__cib_validate(cib->doc, cib->label, errors, &ids);
     if (rc != 0)
         goto done;
-    digest = vgl__cib_xml_digest(xmlDocGetRootElement(a.doc));
-    vgl__cib_read_version(xmlDocGetRootElement(a.doc), &got);
+    digest = vgl__cib_xml_digest(xmlDocGetRootElement(cib->doc));
+    vgl__cib_read_version(xmlDocGetRootElement(cib->doc), &got);
     if (strcmp(digest, target_digest) != 0 || vgl_cib_version_order(&got, &target) != 0) {
         vgl__cib_xml_note(errors, cib->label, "diff: the result has digest %.12s, not the target %.12s",
                           digest, target_digest);
         rc = VGL_E_DIGEST;
         goto done;
     }
-    xmlFreeDoc(cib->doc);
+    vgl__cib_journal_commit(a.j);
+    a.j = NULL;
     g_hash_table_unref(cib->ids);
-    cib->doc = a.doc;
     cib->ids = ids;
-    a.doc = NULL;
     ids = NULL;
     vgl__cib_touch(cib);
     cib->digest = digest;
     digest = NULL;
 done:
+    if (a.j != NULL)
+        vgl__cib_journal_rollback(a.j);
     if (ids != NULL)
         g_hash_table_unref(ids);
     if (a.maps != NULL)
         g_hash_table_destroy(a.maps);
-    if (a.doc != NULL)
-        xmlFreeDoc(a.doc);
     g_free(digest);
     xmlFreeDoc(in);
     return rc;

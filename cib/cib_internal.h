@@ -101,6 +101,10 @@ char *vgl__cib_xml_digest(const xmlNode *n);
 int vgl__cib_validate(xmlDoc *doc, const char *label, GPtrArray *errors,
                       GHashTable **ids);
 
+/* The same, skipping the status section (known unchanged and valid). */
+int vgl__cib_validate_config(xmlDoc *doc, const char *label, GPtrArray *errors,
+                             GHashTable **ids);
+
 /* True when id is a valid XML ID (NCName, ASCII subset). */
 bool vgl__cib_validate_id(const char *id);
 
@@ -142,6 +146,36 @@ int vgl__cib_option_check(const vgl__cib_option *opt, const char *value, char **
 /* Parse a non-negative decimal integer (no sign, no spaces, <= max). */
 bool vgl__cib_option_uint(const char *s, uint64_t max, uint64_t *out);
 
+/* ---- cib_journal.c: in-place changes with exact rollback ---- */
+
+typedef struct vgl__cib_journal vgl__cib_journal;
+
+/* A journal for changing doc. */
+vgl__cib_journal *vgl__cib_journal_new(xmlDoc *doc);
+
+/* Save n's attributes before the caller changes them (once per node). */
+void vgl__cib_journal_attrs(vgl__cib_journal *j, xmlNode *n);
+
+/* Set (value) or remove (NULL) one attribute of n. */
+void vgl__cib_journal_set(vgl__cib_journal *j, xmlNode *n, const char *name, const char *value);
+
+/* Detach n (freed on commit, put back on rollback). */
+void vgl__cib_journal_unlink(vgl__cib_journal *j, xmlNode *n);
+
+/* Insert the new node n (ownership taken) under parent, before `before`
+ * (NULL: at the end). */
+void vgl__cib_journal_add(vgl__cib_journal *j, xmlNode *parent, xmlNode *n, xmlNode *before);
+
+/* Put fresh (new, ownership taken) where old is (old may be the root). */
+void vgl__cib_journal_replace(vgl__cib_journal *j, xmlNode *old, xmlNode *fresh);
+
+/* The named child of parent, added through the journal when absent. */
+xmlNode *vgl__cib_journal_ensure(vgl__cib_journal *j, xmlNode *parent, const char *name);
+
+/* Undo everything, or keep it; either frees the journal. */
+void vgl__cib_journal_rollback(vgl__cib_journal *j);
+void vgl__cib_journal_commit(vgl__cib_journal *j);
+
 /* ---- cib.c: shared by the changing functions ---- */
 
 /* Wrap a valid, stripped doc (ownership taken) with its id index. */
@@ -150,19 +184,19 @@ vgl_cib *vgl__cib_wrap(xmlDoc *doc, const char *label, GHashTable *ids);
 /* The digests are stale: call after any change to cib->doc. */
 void vgl__cib_touch(vgl_cib *cib);
 
-/* Validate doc (a changed copy of cib->doc, whitespace allowed) under
- * label (NULL: cib's label); on success strip it, bump its epoch, reset
- * num_updates, make it cib's document (the old one is freed) and label
- * cib's label; on failure free doc and leave cib alone.  Returns 0 or the
- * error. */
-int vgl__cib_commit(vgl_cib *cib, xmlDoc *doc, const char *label, GPtrArray *errors);
+/* End a configuration change made through j on cib->doc: validate the
+ * document (the configuration only: status is not touched by these) under
+ * label (NULL: cib's label); on success commit j, bump epoch, reset
+ * num_updates and relabel cib; on failure roll j back, so cib is exactly
+ * as it was.  Returns 0 or the error. */
+int vgl__cib_commit(vgl_cib *cib, vgl__cib_journal *j, const char *label, GPtrArray *errors);
 
 /* Add 1 to num_updates of cib (a status change). */
 void vgl__cib_bump_updates(vgl_cib *cib);
 
-/* The <configuration> section named name in doc, created when absent
- * (only optional sections are ever absent). */
-xmlNode *vgl__cib_section(xmlDoc *doc, const char *name);
+/* The <configuration> section named name in doc, added through j when
+ * absent (only optional sections are ever absent). */
+xmlNode *vgl__cib_section(vgl__cib_journal *j, xmlDoc *doc, const char *name);
 
 /* The version counters of a <cib> element (0 when unparsable). */
 void vgl__cib_read_version(const xmlNode *root, vgl_cib_version *out);

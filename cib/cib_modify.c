@@ -4,11 +4,11 @@
  * element), cluster options, permanent node attributes, resource meta
  * attributes, and replacing the whole configuration.
  *
- * Every change here is a transaction: it edits a copy of the document,
- * and vgl__cib_commit() validates the copy and swaps it in (bumping epoch)
- * only when it is valid.  So a change that fails leaves the CIB exactly as
- * it was, whatever went wrong.  The copy costs O(size of the CIB), as the
- * validation does; configuration changes are rare next to status ones.
+ * Every change here is a transaction: it edits the live document through
+ * a journal (cib_journal.c), and vgl__cib_commit() validates the result
+ * and keeps it (bumping epoch) or rolls every step back.  So a change
+ * that fails leaves the CIB exactly as it was, whatever went wrong, and a
+ * change costs its own size plus one validation of the configuration.
  *
  * New ids follow Pacemaker's tools ("cib-bootstrap-options-NAME",
  * "RSC-meta_attributes-NAME", "nodes-ID-NAME"), made unique with "-N".
@@ -48,7 +48,9 @@ static const xmlNode *section_of(const xmlNode *n)
 
 static xmlNode *find_node_by_id(xmlDoc *doc, const char *id)
 {
-    return vgl__cib_xml_child(vgl__cib_section(doc, "nodes"), "node", id);
+    xmlNode *conf = vgl__cib_xml_child(xmlDocGetRootElement(doc), "configuration", NULL);
+
+    return vgl__cib_xml_child(vgl__cib_xml_child(conf, "nodes", NULL), "node", id);
 }
 
 /* ---- put ---- */
@@ -56,9 +58,9 @@ static xmlNode *find_node_by_id(xmlDoc *doc, const char *id)
 int vgl_cib_put(vgl_cib *cib, vgl_cib_section section, const char *xml, GPtrArray *errors)
 {
     const char *sname = vgl_cib_section_name(section);
-    xmlDoc *frag = NULL, *copy = NULL;
+    xmlDoc *frag = NULL;
     xmlNode *root, *fresh, *old = NULL;
-    GHashTable *ids = NULL;
+    vgl__cib_journal *j;
     const char *id;
     int rc = 0;
 
@@ -77,13 +79,7 @@ int vgl_cib_put(vgl_cib *cib, vgl_cib_section section, const char *xml, GPtrArra
         rc = VGL_E_INVALID;
         goto done;
     }
-    copy = xmlCopyDoc(cib->doc, 1);
-    if (section == VGL_CIB_NODES) {
-        old = find_node_by_id(copy, id);
-    } else {
-        ids = vgl__cib_index(copy);
-        old = g_hash_table_lookup(ids, id);
-    }
+    old = section == VGL_CIB_NODES ? find_node_by_id(cib->doc, id) : g_hash_table_lookup(cib->ids, id);
     if (old != NULL && !vgl__cib_xml_is(section_of(old), sname)) {
         vgl__cib_xml_error(errors, cib->label, old, "id \"%s\" is already used in <%s>, not in <%s>",
                            id, (const char *)section_of(old)->name, sname);
@@ -92,20 +88,14 @@ int vgl_cib_put(vgl_cib *cib, vgl_cib_section section, const char *xml, GPtrArra
     }
     vgl__cib_xml_strip(root);
     vgl__cib_xml_clear_lines(root);
-    fresh = xmlDocCopyNode(root, copy, 1);
-    if (old != NULL) {
-        xmlReplaceNode(old, fresh);
-        xmlFreeNode(old);
-    } else {
-        xmlAddChild(vgl__cib_section(copy, sname), fresh);
-    }
-    rc = vgl__cib_commit(cib, copy, NULL, errors);
-    copy = NULL;
+    fresh = xmlDocCopyNode(root, cib->doc, 1);
+    j = vgl__cib_journal_new(cib->doc);
+    if (old != NULL)
+        vgl__cib_journal_replace(j, old, fresh);
+    else
+        vgl__cib_journal_add(j, vgl__cib_section(j, cib->doc, sname), fresh, NULL);
+    rc = vgl__cib_commit(cib, j, NULL, errors);
 done:
-    if (ids != NULL)
-        g_hash_table_unref(ids);
-    if (copy != NULL)
-        xmlFreeDoc(copy);
     xmlFreeDoc(frag);
     return rc;
 }
@@ -168,134 +158,129 @@ static GPtrArray *referrers(xmlDoc *doc, const xmlNode *target)
 
 int vgl_cib_delete(vgl_cib *cib, const char *id, unsigned flags, GPtrArray *errors)
 {
-    xmlDoc *copy;
     xmlNode *target;
-    GHashTable *ids;
     GPtrArray *refs;
+    vgl__cib_journal *j;
     int rc = 0;
 
     if (cib == NULL || !arg_ok(cib, errors, "the id", id, false))
         return VGL_E_INVALID;
-    copy = xmlCopyDoc(cib->doc, 1);
-    ids = vgl__cib_index(copy);
-    target = g_hash_table_lookup(ids, id);
-    g_hash_table_unref(ids);
+    target = g_hash_table_lookup(cib->ids, id);
     if (target == NULL)
-        target = find_node_by_id(copy, id);
+        target = find_node_by_id(cib->doc, id);
     if (target == NULL) {
         vgl__cib_xml_note(errors, cib->label, "no element with id \"%s\"", id);
-        xmlFreeDoc(copy);
         return VGL_E_NOT_FOUND;
     }
-    refs = referrers(copy, target);
-    for (guint i = 0; i < refs->len; i++) {
+    refs = referrers(cib->doc, target);
+    for (guint i = 0; !(flags & VGL_CIB_DELETE_CASCADE) && i < refs->len; i++) {
         xmlNode *r = refs->pdata[i];
 
-        if (flags & VGL_CIB_DELETE_CASCADE) {
-            xmlUnlinkNode(r);
-            xmlFreeNode(r);
-            continue;
-        }
         vgl__cib_xml_error(errors, cib->label, target, "cannot delete: <%s id=\"%s\"> refers to it",
                            (const char *)r->name, vgl__cib_xml_attr(r, "id"));
         rc = VGL_E_PERM;
     }
-    g_ptr_array_free(refs, TRUE);
     if (rc != 0) {
-        xmlFreeDoc(copy);
+        g_ptr_array_free(refs, TRUE);
         return rc;
     }
-    xmlUnlinkNode(target);
-    xmlFreeNode(target);
-    return vgl__cib_commit(cib, copy, NULL, errors);
+    j = vgl__cib_journal_new(cib->doc);
+    for (guint i = 0; i < refs->len; i++)
+        vgl__cib_journal_unlink(j, refs->pdata[i]);
+    g_ptr_array_free(refs, TRUE);
+    vgl__cib_journal_unlink(j, target);
+    return vgl__cib_commit(cib, j, NULL, errors);
 }
 
 /* ---- name/value changes ---- */
 
 /* Set (value) or unset (NULL) name (or its alias) among the sets called
- * set_name under parent.  A new set gets an id from set_base; a new
- * nvpair one from "SETID-NAME".  [out] *changed says whether anything
- * changed. */
-static void set_nv(GHashTable *ids, xmlNode *parent, const char *set_name, const char *set_base,
-                   const char *first_id, const char *name, const char *alias,
-                   const char *value, bool *changed)
+ * set_name under parent, through j.  A new set gets an id from set_base;
+ * a new nvpair one from "SETID-NAME".  Returns whether anything changed. */
+static bool set_nv(vgl__cib_journal *j, GHashTable *ids, xmlNode *parent, const char *set_name,
+                   const char *set_base, const char *first_id, const char *name,
+                   const char *alias, const char *value)
 {
     xmlNode *nv = vgl__cib_nvpair_find(parent, set_name, name, alias, first_id);
     xmlNode *set;
     char *set_id, *nv_id, *base;
+    bool changed = false;
 
-    *changed = false;
     if (value == NULL) {
         for (xmlNode *s = vgl__cib_xml_first(parent); s != NULL; s = vgl__cib_xml_next(s)) {
-            xmlNode *c = vgl__cib_xml_first(s);
+            xmlNode *c = vgl__cib_xml_is(s, set_name) ? vgl__cib_xml_first(s) : NULL;
 
-            while (vgl__cib_xml_is(s, set_name) && c != NULL) {
+            while (c != NULL) {
                 xmlNode *next = vgl__cib_xml_next(c);
                 const char *n = vgl__cib_xml_attr(c, "name");
 
                 if (n != NULL && (strcmp(n, name) == 0 || (alias && strcmp(n, alias) == 0))) {
-                    xmlUnlinkNode(c);
-                    xmlFreeNode(c);
-                    *changed = true;
+                    vgl__cib_journal_unlink(j, c);
+                    changed = true;
                 }
                 c = next;
             }
         }
-        return;
+        return changed;
     }
-    *changed = true;
     if (nv != NULL) {
-        vgl__cib_xml_set(nv, "value", value);
-        return;
+        vgl__cib_journal_set(j, nv, "value", value);
+        return true;
     }
     set = first_id ? vgl__cib_xml_child(parent, set_name, first_id) : NULL;
     if (set == NULL)
         set = vgl__cib_xml_child(parent, set_name, NULL);
     if (set == NULL) {
         set_id = vgl__cib_make_id(ids, set_base);
-        set = xmlNewChild(parent, NULL, (const xmlChar *)set_name, NULL);
+        set = xmlNewDocNode(parent->doc, NULL, (const xmlChar *)set_name, NULL);
         vgl__cib_xml_set(set, "id", set_id);
+        vgl__cib_journal_add(j, parent, set, NULL);
         g_free(set_id);
     }
     base = g_strdup_printf("%s-%s", vgl__cib_xml_attr(set, "id"), name);
     nv_id = vgl__cib_make_id(ids, base);
-    vgl__cib_xml_nvpair(set, nv_id, name, value);
+    nv = xmlNewDocNode(parent->doc, NULL, (const xmlChar *)"nvpair", NULL);
+    vgl__cib_xml_set(nv, "id", nv_id);
+    vgl__cib_xml_set(nv, "name", name);
+    vgl__cib_xml_set(nv, "value", value);
+    vgl__cib_journal_add(j, set, nv, NULL);
     g_free(nv_id);
     g_free(base);
+    return true;
 }
 
 /* The shared tail of the name/value setters: commit when changed. */
-static int finish(vgl_cib *cib, xmlDoc *copy, bool changed, GPtrArray *errors)
+static int finish(vgl_cib *cib, vgl__cib_journal *j, bool changed, GPtrArray *errors)
 {
     if (!changed) {
-        xmlFreeDoc(copy);
+        vgl__cib_journal_rollback(j);
         return 0;
     }
-    return vgl__cib_commit(cib, copy, NULL, errors);
+    return vgl__cib_commit(cib, j, NULL, errors);
 }
 
 int vgl_cib_set_option(vgl_cib *cib, const char *name, const char *value, GPtrArray *errors)
 {
     const vgl__cib_option *opt;
-    xmlDoc *copy;
+    vgl__cib_journal *j;
     bool changed;
 
     if (cib == NULL || !arg_ok(cib, errors, "the option name", name, false) ||
         !arg_ok(cib, errors, "the value", value, true))
         return VGL_E_INVALID;
     opt = vgl__cib_option_find(VGL__CIB_T_CLUSTER, name);
-    copy = xmlCopyDoc(cib->doc, 1);
-    set_nv(cib->ids, vgl__cib_section(copy, "crm_config"), "cluster_property_set",
-           "cib-bootstrap-options", "cib-bootstrap-options", opt ? opt->name : name,
-           opt ? opt->alias : NULL, value, &changed);
-    return finish(cib, copy, changed, errors);
+    j = vgl__cib_journal_new(cib->doc);
+    changed = set_nv(j, cib->ids, vgl__cib_section(j, cib->doc, "crm_config"), "cluster_property_set",
+                     "cib-bootstrap-options", "cib-bootstrap-options", opt ? opt->name : name,
+                     opt ? opt->alias : NULL, value);
+    return finish(cib, j, changed, errors);
 }
 
 int vgl_cib_set_node_attr(vgl_cib *cib, const char *uname, const char *name,
                           const char *value, GPtrArray *errors)
 {
-    xmlDoc *copy;
-    xmlNode *node = NULL;
+    xmlNode *node;
+    vgl__cib_journal *j;
     char *base;
     bool changed;
 
@@ -303,31 +288,23 @@ int vgl_cib_set_node_attr(vgl_cib *cib, const char *uname, const char *name,
         !arg_ok(cib, errors, "the attribute name", name, false) ||
         !arg_ok(cib, errors, "the value", value, true))
         return VGL_E_INVALID;
-    copy = xmlCopyDoc(cib->doc, 1);
-    for (xmlNode *n = vgl__cib_xml_first(vgl__cib_section(copy, "nodes")); n != NULL;
-         n = vgl__cib_xml_next(n)) {
-        const char *u = vgl__cib_xml_attr(n, "uname");
-
-        if (u != NULL && strcmp(u, uname) == 0)
-            node = n;
-    }
+    node = (xmlNode *)vgl_cib_node(cib, uname);
     if (node == NULL) {
         vgl__cib_xml_note(errors, cib->label, "no node called \"%s\"", uname);
-        xmlFreeDoc(copy);
         return VGL_E_NOT_FOUND;
     }
+    j = vgl__cib_journal_new(cib->doc);
     base = g_strdup_printf("nodes-%s", vgl__cib_xml_attr(node, "id"));
-    set_nv(cib->ids, node, "instance_attributes", base, NULL, name, NULL, value, &changed);
+    changed = set_nv(j, cib->ids, node, "instance_attributes", base, NULL, name, NULL, value);
     g_free(base);
-    return finish(cib, copy, changed, errors);
+    return finish(cib, j, changed, errors);
 }
 
 int vgl_cib_set_rsc_meta(vgl_cib *cib, const char *rsc, const char *name,
                          const char *value, GPtrArray *errors)
 {
-    xmlDoc *copy;
     xmlNode *r;
-    GHashTable *ids;
+    vgl__cib_journal *j;
     char *base;
     bool changed;
 
@@ -335,20 +312,17 @@ int vgl_cib_set_rsc_meta(vgl_cib *cib, const char *rsc, const char *name,
         !arg_ok(cib, errors, "the attribute name", name, false) ||
         !arg_ok(cib, errors, "the value", value, true))
         return VGL_E_INVALID;
-    copy = xmlCopyDoc(cib->doc, 1);
-    ids = vgl__cib_index(copy);
-    r = g_hash_table_lookup(ids, rsc);
-    g_hash_table_unref(ids);
+    r = g_hash_table_lookup(cib->ids, rsc);
     if (!vgl__cib_xml_is(r, "primitive") && !vgl__cib_xml_is(r, "group") &&
         !vgl__cib_xml_is(r, "clone")) {
         vgl__cib_xml_note(errors, cib->label, "no resource called \"%s\"", rsc);
-        xmlFreeDoc(copy);
         return VGL_E_NOT_FOUND;
     }
+    j = vgl__cib_journal_new(cib->doc);
     base = g_strdup_printf("%s-meta_attributes", rsc);
-    set_nv(cib->ids, r, "meta_attributes", base, NULL, name, NULL, value, &changed);
+    changed = set_nv(j, cib->ids, r, "meta_attributes", base, NULL, name, NULL, value);
     g_free(base);
-    return finish(cib, copy, changed, errors);
+    return finish(cib, j, changed, errors);
 }
 
 /* ---- whole configuration ---- */
@@ -356,8 +330,9 @@ int vgl_cib_set_rsc_meta(vgl_cib *cib, const char *rsc, const char *name,
 int vgl_cib_replace_config(vgl_cib *cib, const char *xml, gssize len, const char *label,
                            GPtrArray *errors)
 {
-    xmlDoc *in = NULL, *copy;
+    xmlDoc *in = NULL;
     xmlNode *conf, *old;
+    vgl__cib_journal *j;
     int rc;
 
     if (label == NULL)
@@ -377,11 +352,10 @@ int vgl_cib_replace_config(vgl_cib *cib, const char *xml, gssize len, const char
         xmlFreeDoc(in);
         return VGL_E_INVALID;
     }
-    copy = xmlCopyDoc(cib->doc, 1);
-    old = vgl__cib_xml_child(xmlDocGetRootElement(copy), "configuration", NULL);
+    old = vgl__cib_xml_child(xmlDocGetRootElement(cib->doc), "configuration", NULL);
+    j = vgl__cib_journal_new(cib->doc);
     /* Lines stay: messages point into the caller's text. */
-    xmlReplaceNode(old, xmlDocCopyNode(conf, copy, 1));
-    xmlFreeNode(old);
+    vgl__cib_journal_replace(j, old, xmlDocCopyNode(conf, cib->doc, 1));
     xmlFreeDoc(in);
-    return vgl__cib_commit(cib, copy, label, errors);
+    return vgl__cib_commit(cib, j, label, errors);
 }

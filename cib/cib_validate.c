@@ -509,7 +509,7 @@ static void check_root(vgl__vctx *v, const xmlNode *root)
         vgl__cib_validate_fail(v, VGL_E_INVALID, root, "missing <configuration>");
     else
         check_configuration(v, conf);
-    if (status != NULL)
+    if (status != NULL && !v->skip_status)
         vgl__cib_validate_status_section(v, status);
 }
 
@@ -518,9 +518,10 @@ static void free_ref(gpointer p)
     g_free(((vgl__vref *)p)->target);
 }
 
-int vgl__cib_validate(xmlDoc *doc, const char *label, GPtrArray *errors, GHashTable **ids)
+static int validate(xmlDoc *doc, const char *label, GPtrArray *errors, GHashTable **ids,
+                    bool skip_status)
 {
-    vgl__vctx v = { 0 };
+    vgl__vctx v = { .skip_status = skip_status };
     xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
 
     if (ids != NULL)
@@ -537,7 +538,10 @@ int vgl__cib_validate(xmlDoc *doc, const char *label, GPtrArray *errors, GHashTa
     v.refs = g_array_new(FALSE, FALSE, sizeof(vgl__vref));
     g_array_set_clear_func(v.refs, free_ref);
 
-    vgl__cib_validate_plain(&v, root);
+    if (skip_status && vgl__cib_xml_child(root, "configuration", NULL) != NULL)
+        vgl__cib_validate_plain(&v, vgl__cib_xml_child(root, "configuration", NULL));
+    else
+        vgl__cib_validate_plain(&v, root);
     check_root(&v, root);
     vgl__cib_validate_refs(&v);
 
@@ -549,4 +553,14 @@ int vgl__cib_validate(xmlDoc *doc, const char *label, GPtrArray *errors, GHashTa
     else
         g_hash_table_destroy(v.ids);
     return v.rc;
+}
+
+int vgl__cib_validate(xmlDoc *doc, const char *label, GPtrArray *errors, GHashTable **ids)
+{
+    return validate(doc, label, errors, ids, false);
+}
+
+int vgl__cib_validate_config(xmlDoc *doc, const char *label, GPtrArray *errors, GHashTable **ids)
+{
+    return validate(doc, label, errors, ids, true);
 }

@@ -36,6 +36,7 @@ typedef struct vgl__vctx {
     GHashTable *node_ids;  /* node id -> xmlNode * */
     GHashTable *unames;    /* uname -> xmlNode * */
     GArray *refs;          /* vgl__vref */
+    bool skip_status;      /* the status section is known valid */
 } vgl__vctx;
 
 /* A NULL-terminated list of attribute names. */

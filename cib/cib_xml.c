@@ -61,8 +61,10 @@ static void start_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
 int vgl__cib_xml_parse(const char *text, gssize len, const char *label,
                        xmlDoc **out, GPtrArray *errors)
 {
+    /* NOBLANKS: whitespace between elements never becomes nodes (lines come
+     * from start_element(), not from text nodes) */
     const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                     XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
+                     XML_PARSE_NOBLANKS | XML_PARSE_NOCDATA;
     xmlParserCtxt *ctxt = NULL;
     xmlDoc *doc = NULL;
     size_t n;
@@ -322,17 +324,22 @@ bool vgl__cib_xml_text_ok(const char *s)
 
 static void put_escaped(GString *out, const char *s)
 {
-    for (const char *p = s; *p; p++) {
-        switch (*p) {
+    for (;;) {
+        size_t plain = strcspn(s, "&<>\"\n\r\t");
+
+        g_string_append_len(out, s, (gssize)plain);
+        s += plain;
+        switch (*s) {
+        case '\0': return;
         case '&': g_string_append(out, "&amp;"); break;
         case '<': g_string_append(out, "&lt;"); break;
         case '>': g_string_append(out, "&gt;"); break;
         case '"': g_string_append(out, "&quot;"); break;
         case '\n': g_string_append(out, "&#10;"); break;
         case '\r': g_string_append(out, "&#13;"); break;
-        case '\t': g_string_append(out, "&#9;"); break;
-        default: g_string_append_c(out, *p); break;
+        default: g_string_append(out, "&#9;"); break;
         }
+        s++;
     }
 }
 

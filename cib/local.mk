@@ -18,6 +18,7 @@ cib_libvglcib_a_SOURCES = \
 	cib/cib_modify.c \
 	cib/cib_status.c \
 	cib/cib_diff.c \
+	cib/cib_journal.c \
 	cib/cib_store.c
 CIB_LIBS = cib/libvglcib.a $(XML_LIBS) $(GLIB_LIBS)
 
@@ -47,3 +48,12 @@ tests_unit_check_cib_store_LDADD = $(CIB_LIBS) $(CHECK_LIBS)
 
 # crmctl config verify (tools/crmctl_config.c) against the data files.
 UNIT_TESTS += tests/cib/crmctl-verify.test
+
+# libFuzzer target for load/validate/diff (built by the test with clang).
+FUZZ_TESTS += tests/fuzz/cib.test
+EXTRA_DIST += tests/fuzz/cib.test tests/fuzz/fuzz_cib.c
+
+# Benchmark: load/validate/serialize/diff of 100 .. 10,000 resources.
+noinst_PROGRAMS += bench/cib_bench
+bench_cib_bench_SOURCES = bench/cib_bench.c
+bench_cib_bench_LDADD = $(CIB_LIBS)

@@ -28,6 +28,7 @@ static void expect_refused(vgl_cib *cib, const char *diff, gssize len, int rc, c
     after = vgl_cib_serialize(cib);
     ck_assert_msg(got == rc, "rc %d (%s), want %d (%s)", got, vgl_strerror(got), rc, vgl_strerror(rc));
     ck_assert_str_eq(before, after);
+    cibt_assert_index(cib);
     ck_assert_uint_ge(errors->len, 1);
     if (first != NULL)
         ck_assert_str_eq(errors->pdata[0], first);
@@ -319,6 +320,7 @@ START_TEST(random_edits_round_trip)
             ck_abort_msg("round %d: %s\n%.2000s", round, vgl_strerror(rc), msg);
         }
         cibt_assert_same(replica, target);
+        cibt_assert_index(replica);
         d1 = vgl_cib_digest(replica);
         d2 = vgl_cib_digest(target);
         ck_assert_str_eq(d1, d2);
@@ -369,6 +371,7 @@ START_TEST(mutated_diffs_never_do_harm)
             got = vgl_cib_serialize(c);
             ck_assert_str_eq(got, want_base);
         }
+        cibt_assert_index(c);
         g_free(got);
         g_free(m);
         vgl_cib_free(c);
@@ -379,6 +382,29 @@ START_TEST(mutated_diffs_never_do_harm)
     vgl_cib_free(base);
     vgl_cib_free(target);
     g_rand_free(r);
+}
+END_TEST
+
+/* The sample diffs (also the fuzzer's seeds) keep applying: the wire
+ * format does not drift silently. */
+/* The sample diffs (also the fuzzer's seeds) keep applying: the wire
+ * format does not drift silently. */
+static void apply_sample(const char *name)
+{
+    char *rel = g_strdup_printf("diffs/%s", name), *text = cibt_read(rel, NULL);
+    vgl_cib *cib = cibt_load("good/pacemaker-web.xml");
+    int rc = vgl_cib_diff_apply(cib, text, -1, NULL);
+
+    ck_assert_msg(rc == 0, "%s: %s", name, vgl_strerror(rc));
+    ck_assert_int_eq(vgl_cib_validate(cib, NULL), 0);
+    vgl_cib_free(cib);
+    g_free(text);
+    g_free(rel);
+}
+
+START_TEST(sample_diffs_apply)
+{
+    ck_assert_uint_ge(cibt_each("diffs", ".xml", apply_sample), 3);
 }
 END_TEST
 
@@ -395,6 +421,7 @@ static Suite *cib_diff_suite(void)
     tcase_add_test(good, identical_cibs_give_an_empty_diff);
     tcase_add_test(good, reordered_children_are_replaced);
     tcase_add_test(good, random_edits_round_trip);
+    tcase_add_test(good, sample_diffs_apply);
     suite_add_tcase(s, bad);
     suite_add_tcase(s, good);
     return s;

@@ -23,6 +23,7 @@
         after_ = vgl_cib_serialize(cib);                                          \
         ck_assert_msg(rc_ == (rc_want), "rc %d (%s), want %d", rc_, vgl_strerror(rc_), (rc_want)); \
         ck_assert_str_eq(before_, after_);                                        \
+        cibt_assert_index(cib);                                                   \
         if ((want) != NULL) {                                                     \
             ck_assert_uint_ge(errors->len, 1);                                    \
             ck_assert_str_eq(errors->pdata[0], (const char *)(want));             \
@@ -343,6 +344,37 @@ START_TEST(replace_whole_configuration)
     ck_assert_ptr_null(vgl_cib_find(cib, "vip"));
     /* status kept: the scheduler stops orphans from it */
     ck_assert_ptr_nonnull(history_entry(cib, "alpha", "vip", "vip_last_0"));
+    vgl_cib_free(cib);
+}
+END_TEST
+
+START_TEST(rollback_restores_everything)
+{
+    vgl_cib *cib = web();
+    char *before = vgl_cib_serialize(cib), *after;
+
+    /* attribute edits, additions, removals and replacements, each refused */
+    ck_assert_int_ne(vgl_cib_set_option(cib, "no-quorum-policy", "demote", NULL), 0);
+    ck_assert_int_ne(vgl_cib_set_option(cib, "stonith-timeout", "soon", NULL), 0);
+    ck_assert_int_ne(vgl_cib_set_rsc_meta(cib, "vip", "target-role", "Master", NULL), 0);
+    ck_assert_int_eq(vgl_cib_delete(cib, "nginx", 0, NULL), 0);
+    ck_assert_int_eq(vgl_cib_delete(cib, "vip", 0, NULL), VGL_E_INVALID); /* the group's last one */
+    ck_assert_int_ne(vgl_cib_put(cib, VGL_CIB_RESOURCES,
+                                 "<group id=\"web\"><primitive id=\"vip\" class=\"bad\" type=\"x\"/></group>",
+                                 NULL), 0);
+    ck_assert_int_ne(vgl_cib_replace_config(cib, "<configuration/>", -1, NULL, NULL), 0);
+    cibt_assert_index(cib);
+    ck_assert_ptr_null(vgl_cib_find(cib, "nginx-monitor-interval-30s"));
+    ck_assert_ptr_nonnull(vgl_cib_find(cib, "vip-monitor-interval-10s"));
+    ck_assert_int_eq(vgl_cib_put(cib, VGL_CIB_RESOURCES,
+                                 "<primitive id=\"extra\" class=\"lsb\" type=\"cron\"/>", NULL), 0);
+    ck_assert_int_eq(vgl_cib_delete(cib, "extra", 0, NULL), 0);
+    ck_assert_int_eq(vgl_cib_set_option(cib, "no-quorum-policy", "stop", NULL), 0);
+    cibt_assert_index(cib);
+    after = vgl_cib_serialize(cib);
+    ck_assert_str_ne(before, after);
+    g_free(before);
+    g_free(after);
     vgl_cib_free(cib);
 }
 END_TEST
@@ -673,6 +705,7 @@ static Suite *cib_modify_suite(void)
     tcase_add_test(config, node_attributes_permanent);
     tcase_add_test(config, resource_meta_attributes);
     tcase_add_test(config, replace_whole_configuration);
+    tcase_add_test(config, rollback_restores_everything);
     tcase_add_test(status, node_state_fields);
     tcase_add_test(status, failure_rules);
     tcase_add_test(status, record_op_writes_pacemaker_history);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "check_cib_util.h"
+#include "cib/cib_internal.h"
 
 char *cibt_path(const char *rel)
 {
@@ -80,4 +81,41 @@ void cibt_assert_version(const vgl_cib *cib, uint64_t admin_epoch, uint64_t epoc
                   (unsigned long long)v.admin_epoch, (unsigned long long)v.epoch,
                   (unsigned long long)v.num_updates, (unsigned long long)admin_epoch,
                   (unsigned long long)epoch, (unsigned long long)num_updates);
+}
+
+void cibt_assert_index(const vgl_cib *cib)
+{
+    GHashTable *fresh = vgl__cib_index(cib->doc);
+    GHashTableIter it;
+    gpointer key, value;
+
+    ck_assert_uint_eq(g_hash_table_size(fresh), g_hash_table_size(cib->ids));
+    g_hash_table_iter_init(&it, cib->ids);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        xmlChar *id = xmlGetProp((const xmlNode *)value, (const xmlChar *)"id");
+
+        ck_assert_str_eq((const char *)key, (const char *)id);
+        ck_assert_ptr_eq(g_hash_table_lookup(fresh, key), value);
+        xmlFree(id);
+    }
+    g_hash_table_unref(fresh);
+}
+
+unsigned cibt_each(const char *subdir, const char *suffix, void (*fn)(const char *name))
+{
+    char *dir = cibt_path(subdir);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    unsigned count = 0;
+
+    ck_assert_msg(d != NULL, "cannot list %s", dir);
+    while ((name = g_dir_read_name(d)) != NULL) {
+        if (!g_str_has_suffix(name, suffix))
+            continue;
+        fn(name);
+        count++;
+    }
+    g_dir_close(d);
+    g_free(dir);
+    return count;
 }

@@ -31,4 +31,13 @@ void cibt_assert_same(const vgl_cib *a, const vgl_cib *b);
 void cibt_assert_version(const vgl_cib *cib, uint64_t admin_epoch, uint64_t epoch,
                          uint64_t num_updates);
 
+/* Call fn(NAME) for every tests/cib/SUBDIR/NAME ending in suffix;
+ * returns how many. */
+unsigned cibt_each(const char *subdir, const char *suffix, void (*fn)(const char *name));
+
+/* Fail unless the CIB's id index matches its document exactly (every key
+ * is its element's id, every id is indexed): after any change, committed
+ * or rolled back. */
+void cibt_assert_index(const vgl_cib *cib);
+
 #endif
