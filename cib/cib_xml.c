@@ -393,7 +393,10 @@ static int attr_cmp(const void *a, const void *b)
     return strcmp((const char *)x->name, (const char *)y->name);
 }
 
-void vgl__cib_xml_canonical(GString *out, const xmlNode *n)
+/* The canonical form of n into out; with sum, out is fed to it (and
+ * emptied) whenever it grows past 64 KiB, so a digest needs no copy of
+ * the whole document. */
+static void canonical(GString *out, GChecksum *sum, const xmlNode *n)
 {
     const xmlAttr *stack[16];
     const xmlAttr **attrs = stack;
@@ -416,23 +419,35 @@ void vgl__cib_xml_canonical(GString *out, const xmlNode *n)
     c = vgl__cib_xml_first(n);
     if (c == NULL) {
         g_string_append(out, "/>");
-        return;
+    } else {
+        g_string_append_c(out, '>');
+        for (; c != NULL; c = vgl__cib_xml_next(c))
+            canonical(out, sum, c);
+        g_string_append(out, "</");
+        g_string_append(out, (const char *)n->name);
+        g_string_append_c(out, '>');
     }
-    g_string_append_c(out, '>');
-    for (; c != NULL; c = vgl__cib_xml_next(c))
-        vgl__cib_xml_canonical(out, c);
-    g_string_append(out, "</");
-    g_string_append(out, (const char *)n->name);
-    g_string_append_c(out, '>');
+    if (sum != NULL && out->len >= 65536) {
+        g_checksum_update(sum, (const guchar *)out->str, (gssize)out->len);
+        g_string_truncate(out, 0);
+    }
+}
+
+void vgl__cib_xml_canonical(GString *out, const xmlNode *n)
+{
+    canonical(out, NULL, n);
 }
 
 char *vgl__cib_xml_digest(const xmlNode *n)
 {
-    GString *canon = g_string_sized_new(4096);
+    GString *buf = g_string_sized_new(65536 + 4096);
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
     char *hex;
 
-    vgl__cib_xml_canonical(canon, n);
-    hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)canon->str, canon->len);
-    g_string_free(canon, TRUE);
+    canonical(buf, sum, n);
+    g_checksum_update(sum, (const guchar *)buf->str, (gssize)buf->len);
+    hex = g_strdup(g_checksum_get_string(sum));
+    g_checksum_free(sum);
+    g_string_free(buf, TRUE);
     return hex;
 }
