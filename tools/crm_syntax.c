@@ -287,18 +287,18 @@ xmlNode *crm__section(xmlNode *config, const char *name, bool create)
     return sec;
 }
 
-static xmlNode *find_below(xmlNode *n, const char *id)
+xmlNode *crm_syntax_find(const xmlNode *n, const char *id)
 {
-    for (xmlNode *c = n->children; c != NULL; c = c->next) {
+    for (xmlNode *c = n ? n->children : NULL; c != NULL; c = c->next) {
         const char *cid;
         xmlNode *hit;
 
         if (c->type != XML_ELEMENT_NODE)
             continue;
         cid = crm__attr(c, "id");
-        if (cid != NULL && strcmp(cid, id) == 0)
+        if (cid != NULL && id != NULL && strcmp(cid, id) == 0)
             return c;
-        hit = find_below(c, id);
+        hit = crm_syntax_find(c, id);
         if (hit != NULL)
             return hit;
     }
@@ -312,7 +312,7 @@ xmlNode *crm__find(xmlNode *config, const char *id)
 
         if (sec->type != XML_ELEMENT_NODE || crm__is(sec, "nodes"))
             continue;
-        hit = find_below(sec, id);
+        hit = crm_syntax_find(sec, id);
         if (hit != NULL)
             return hit;
     }

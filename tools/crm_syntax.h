@@ -97,11 +97,19 @@ char *crm_syntax_print(const xmlNode *config);
  * of its members first.  Caller g_free()s. */
 char *crm_syntax_print_element(const xmlNode *el);
 
+/* [in] word as the lexer reads it back: as is, or in double quotes with
+ * " and \ escaped; NULL when it cannot be said (a line break).  Caller
+ * g_frees. */
+char *crm_syntax_quote(const char *word);
+
 /* Small XML helpers for the other tools: the value of attribute [in]
  * name of element [in] n (NULL when absent; owned by the document), and
  * the first element child called [in] name (or NULL). */
 const char *crm_syntax_attr(const xmlNode *n, const char *name);
 xmlNode *crm_syntax_child(const xmlNode *n, const char *name);
+/* The first element below [in] n (any depth, document order) whose id
+ * attribute is [in] id, or NULL. */
+xmlNode *crm_syntax_find(const xmlNode *n, const char *id);
 
 /* Whether [in] text is XML (its first non-blank character is '<'). */
 bool crm_syntax_is_xml(const char *text);

@@ -42,6 +42,17 @@ static bool word(GString *out, const char *s)
     return true;
 }
 
+char *crm_syntax_quote(const char *w)
+{
+    GString *out = g_string_new(NULL);
+
+    if (w == NULL || !word(out, w)) {
+        g_string_free(out, TRUE);
+        return NULL;
+    }
+    return g_string_free(out, FALSE);
+}
+
 /* SEP "name=value" */
 static bool pair_sep(GString *out, const char *sep, const char *name, const char *value)
 {

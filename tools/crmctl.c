@@ -15,19 +15,33 @@ static const struct {
     int (*main)(int argc, char **argv);
     const char *summary;
 } families[] = {
-    { "config", crmctl_config_main, "show, load, verify or export the configuration" },
+    { "status", crmctl_status_main, "the cluster at a glance (as ha-status)" },
+    { "resource", crmctl_resource_main, "list, show, create, start, stop, move, clean up resources" },
+    { "node", crmctl_node_main, "list nodes; standby, online, maintenance, attributes, fence" },
+    { "constraint", crmctl_constraint_main, "list, add or delete constraints" },
+    { "property", crmctl_property_main, "get or set cluster options" },
+    { "configure", crmctl_configure_main, "change the configuration with statements" },
+    { "config", crmctl_config_main, "show, load, edit, verify or export the configuration" },
+    { "fence", crmctl_fence_main, "fencing history; fence a node" },
     { "simulate", crmctl_simulate_main, "show what the scheduler would do with a CIB" },
     { "agent", crmctl_agent_main, "list, describe and test resource agents" },
 };
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: crmctl COMMAND [ARGS...]\n\ncommands:\n");
+    fprintf(out, "usage: crmctl COMMAND [ARGS...]\n\n"
+                 "Query and change a Vigil cluster through the vigild of this node.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
         fprintf(out, "  %-10s %s\n", families[i].name, families[i].summary);
     fprintf(out, "\nRun 'crmctl COMMAND --help' for a command's options and examples.\n"
-                 "Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 permission denied,\n"
-                 "5 cluster unavailable, 6 invalid input.\n");
+                 "Every command takes --json (output for machines) and --timeout SECONDS.\n"
+                 "\nExamples:\n"
+                 "  crmctl status\n"
+                 "  crmctl configure 'primitive vip ocf:vigil:IPaddr params ip=192.0.2.100 op monitor interval=2s'\n"
+                 "  crmctl resource move vip node2 --wait\n"
+                 "  crmctl node standby node1\n"
+                 "\nExit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 permission denied,\n"
+                 "5 cluster unavailable (or no quorum), 6 invalid input.\n");
 }
 
 int main(int argc, char **argv)

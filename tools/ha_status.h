@@ -65,8 +65,21 @@ GVariant *ha_status_variant(const ha_status *st);
 /* Where [in] rsc (a primitive, group or clone id) runs now: the first
  * node of its first primitive instance that runs, or NULL.  Owned by st. */
 const char *ha_status_rsc_node(const ha_status *st, const char *rsc);
+/* Where the primitives of [in] rsc (a primitive, group or clone) run now
+ * ([out] *now) and after the transition the scheduler computes ([out]
+ * *next): node names, comma-separated, each once, "" for nowhere (caller
+ * g_frees both).  Returns false (outs NULL) when rsc has no primitive. */
+bool ha_status_rsc_where(const ha_status *st, const char *rsc, char **now, char **next);
+/* The primitive instances that run on [in] node now (next: after the
+ * transition), comma-separated, "" for none.  Caller g_frees. */
+char *ha_status_node_rscs(const ha_status *st, const char *node, bool next);
+/* The ids of constraints left by move and ban for [in] rsc (on [in] node
+ * only, unless NULL).  NULL-terminated; caller g_strfreev()s. */
+char **ha_status_cli_constraints(const ha_status *st, const char *rsc, const char *node);
 /* Whether the configuration has a resource / the cluster a node so named. */
 bool ha_status_has_rsc(const ha_status *st, const char *rsc);
+/* "primitive", "group" or "clone" for a resource id, else NULL. */
+const char *ha_status_rsc_kind(const ha_status *st, const char *rsc);
 bool ha_status_has_node(const ha_status *st, const char *node);
 /* The name of the node the STATUS came from (NULL without STATUS). */
 const char *ha_status_self(const ha_status *st);

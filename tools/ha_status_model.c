@@ -628,9 +628,18 @@ const char *ha_status_rsc_node(const ha_status *st, const char *rsc)
 
 bool ha_status_has_rsc(const ha_status *st, const char *rsc)
 {
-    const xmlNode *el = st ? vgl_cib_find(st->cib, rsc) : NULL;
+    return ha_status_rsc_kind(st, rsc) != NULL;
+}
 
-    return el != NULL && (is(el, "primitive") || is(el, "group") || is(el, "clone"));
+const char *ha_status_rsc_kind(const ha_status *st, const char *rsc)
+{
+    const xmlNode *el = st && rsc ? vgl_cib_find(st->cib, rsc) : NULL;
+
+    if (is(el, "primitive"))
+        return "primitive";
+    if (is(el, "group"))
+        return "group";
+    return is(el, "clone") ? "clone" : NULL;
 }
 
 bool ha_status_has_node(const ha_status *st, const char *node)
@@ -650,4 +659,67 @@ const char *ha_status_self(const ha_status *st)
 bool ha_status_quorate(const ha_status *st)
 {
     return st != NULL && st->quorate;
+}
+
+/* Add each name of the comma-separated [in] nodes to [in,out] s once. */
+static void add_nodes(GString *s, const char *nodes)
+{
+    char **list = g_strsplit(nodes ? nodes : "", ",", -1);
+
+    for (char **p = list; *p != NULL; p++) {
+        char *quoted = g_strconcat(",", *p, ",", NULL), *have = g_strconcat(",", s->str, ",", NULL);
+        if (**p != '\0' && strstr(have, quoted) == NULL)
+            g_string_append_printf(s, "%s%s", s->len ? "," : "", *p);
+        g_free(quoted);
+        g_free(have);
+    }
+    g_strfreev(list);
+}
+
+bool ha_status_rsc_where(const ha_status *st, const char *rsc, char **now, char **next)
+{
+    GString *n = g_string_new(NULL), *x = g_string_new(NULL);
+    bool found = false;
+
+    for (guint i = 0; st != NULL && rsc != NULL && i < st->rscs->len; i++) {
+        const hs_rsc *r = g_ptr_array_index(st->rscs, i);
+        if (!rsc_is(r, rsc))
+            continue;
+        found = true;
+        add_nodes(n, r->current);
+        add_nodes(x, r->next);
+    }
+    *now = g_string_free(n, !found);
+    *next = g_string_free(x, !found);
+    return found;
+}
+
+char *ha_status_node_rscs(const ha_status *st, const char *node, bool next)
+{
+    GString *s = g_string_new(NULL);
+
+    for (guint i = 0; st != NULL && i < st->rscs->len; i++) {
+        const hs_rsc *r = g_ptr_array_index(st->rscs, i);
+        const char *list = next ? r->next : r->current;
+        char *where = g_strconcat(",", list ? list : "", ",", NULL);
+        char *want = g_strconcat(",", node, ",", NULL);
+        if (strstr(where, want) != NULL)
+            g_string_append_printf(s, "%s%s", s->len ? "," : "", r->id);
+        g_free(where);
+        g_free(want);
+    }
+    return g_string_free(s, FALSE);
+}
+
+char **ha_status_cli_constraints(const ha_status *st, const char *rsc, const char *node)
+{
+    GPtrArray *ids = g_ptr_array_new();
+
+    for (guint i = 0; st != NULL && i < st->cons->len; i++) {
+        const hs_cons *c = g_ptr_array_index(st->cons, i);
+        if (g_strcmp0(c->rsc, rsc) == 0 && (node == NULL || g_strcmp0(c->node, node) == 0))
+            g_ptr_array_add(ids, g_strdup(c->id));
+    }
+    g_ptr_array_add(ids, NULL);
+    return (char **)g_ptr_array_free(ids, FALSE);
 }

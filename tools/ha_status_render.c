@@ -159,9 +159,9 @@ static void draw_summary(out *o, const ha_status *st)
     unsigned total, online = count_online(st, &total);
     char *when = hs_time(st->now, st->now, false);
     GString *l2 = g_string_new(NULL);
-    char *l1 = g_strdup_printf("Cluster: %s, %u/%u nodes online, coordinator %s",
-                               st->quorate ? "quorate" : "NO QUORUM", online, total,
-                               st->coordinator ? st->coordinator : "none");
+    char *l1 = g_strdup_printf("Cluster: %s, %u/%u nodes online%s%s", st->quorate ? "quorate" : "NO QUORUM",
+                               online, total, st->have_status ? ", coordinator " : "",
+                               !st->have_status ? "" : st->coordinator ? st->coordinator : "none");
     size_t n = strlen(l1);
 
     cell(o, l1, n > o->width ? o->width : 0, st->quorate ? NULL : C_RED);

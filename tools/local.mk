@@ -24,12 +24,21 @@ STATUS_LIBS = tools/libvglstatus.a tools/libvglsyntax.a $(SCHED_LIBS) $(CIB_LIBS
 
 bin_PROGRAMS += tools/crmctl
 tools_crmctl_SOURCES = tools/crmctl.c tools/crmctl.h \
+	tools/crmctl_common.c \
+	tools/crmctl_wait.c \
+	tools/crmctl_status.c \
+	tools/crmctl_resource.c tools/crmctl_resource.h \
+	tools/crmctl_move.c \
+	tools/crmctl_node.c \
+	tools/crmctl_constraint.c \
+	tools/crmctl_configure.c \
 	tools/crmctl_config.c \
 	tools/crmctl_simulate.c \
 	tools/crmctl_agent.c
 # CRMCTL_LIBS is set (with =) by the fragments included before this one
 # (sched/local.mk); later ones add with +=.
-tools_crmctl_LDADD = tools/libvglsyntax.a $(CRMCTL_LIBS) $(CIB_LIBS)
+tools_crmctl_LDADD = tools/libvglstatus.a tools/libvglsyntax.a $(CRMCTL_LIBS) $(CLIENT_LIBS) \
+	$(SCHED_LIBS) $(CIB_LIBS)
 
 check_PROGRAMS += tests/unit/check_syntax
 UNIT_TESTS += tests/unit/check_syntax
