@@ -864,6 +864,10 @@ static bool apply_result(vgl_replica *r, const char *uname, GVariant *res)
     op.queue_ms = queue_ms;
     if (op.rsc_provider && *op.rsc_provider == '\0')
         op.rsc_provider = NULL;
+    if (op.exit_reason && *op.exit_reason == '\0')
+        op.exit_reason = NULL;
+    if (op.op_digest && *op.op_digest == '\0')
+        op.op_digest = NULL;
     relevant = vgl_cib_op_is_failure(&op) || rc != expected;
     if (vgl_cib_record_op(r->cib, uname, &op, errs) != 0) {
         log_errors("cib: an operation result was refused", errs);

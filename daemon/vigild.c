@@ -180,6 +180,8 @@ static void hook_changed(void *ud, unsigned what)
 {
     vigild *d = ud;
 
+    if (d->coord == NULL || d->runner == NULL)
+        return;
     if ((what & VGL_CHG_ACTIVE) && !d->ready_notified) {
         d->ready_notified = true;
         notify_systemd("READY=1\nSTATUS=member of the cluster");
@@ -294,7 +296,7 @@ static vgl_cib *load_cib(vigild *d)
     for (guint i = 0; i < errs->len; i++)
         qb_log(rc == 0 ? LOG_WARNING : LOG_ERR, "cib: %s", (char *)g_ptr_array_index(errs, i));
     g_ptr_array_unref(errs);
-    if (rc == -ENOENT || (rc == 0 && cib == NULL)) {
+    if (rc == -ENOENT || rc == VGL_E_NOT_FOUND || (rc == 0 && cib == NULL)) {
         qb_log(LOG_NOTICE, "cib: no stored CIB in %s; starting empty", vgl_cib_store_dir(d->store));
         return vgl_cib_new();
     }
@@ -337,11 +339,6 @@ static int start(vigild *d)
     qb_log(LOG_NOTICE, "vigild %s starting on %s (node id %u)", PACKAGE_VERSION, name,
            vgl_cluster_local_nodeid(d->cluster));
     d->replica = vgl_replica_new(name, vgl_cluster_local_nodeid(d->cluster), d->store, cib, &rh, d);
-    {
-        bool current = false;
-        bool q = vgl_cluster_quorum(d->cluster, &current);
-        vgl_replica_quorum(d->replica, q, current);
-    }
     d->coord = vgl_coord_new(d->replica);
     ro.ocf_root = opt_ocf_root ? opt_ocf_root : VGL_OCF_ROOT_DEFAULT;
     ro.fence_path = opt_fence_path ? opt_fence_path : "/usr/sbin:/sbin";
@@ -356,6 +353,11 @@ static int start(vigild *d)
     cc.runner = d->runner;
     cc.shutdown = begin_shutdown;
     cc.ud = d;
+    {
+        bool current = false;
+        bool q = vgl_cluster_quorum(d->cluster, &current);
+        vgl_replica_quorum(d->replica, q, current);
+    }
     rc = vgl_control_new(opt_ipc_name ? opt_ipc_name : VGL_IPC_SERVICE, &cc, &d->control);
     if (rc != 0)
         qb_log(LOG_ERR, "ipc: cannot start the IPC server: %s; tools cannot reach this node",

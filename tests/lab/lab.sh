@@ -77,7 +77,11 @@ lab_exec() {
 # lab_bg N LOGFILE CMD... : start CMD in node N in the background; echo its PID.
 lab_bg() {
     local n=$1 log=$2; shift 2
-    lab_exec "$n" "$@" >>"$log" 2>&1 </dev/null &
+    # exec all the way down, so that $! is the command's own PID.
+    (
+        export LAB_NODE_DIR="$LAB_DIR/n$n" LAB_NODE=$n VIGIL_NODE_NAME="$(lab_name "$n")"
+        exec ip netns exec "$(lab_ns "$n")" sh -c "$(_lab_enter_script)" lab-enter "$@"
+    ) >>"$log" 2>&1 </dev/null &
     echo $!
 }
 
@@ -206,6 +210,8 @@ lab_kill() {
     lab_link_down "$n"
     _lab_signal_node "$n" KILL
     ip -n "$(lab_ns "$n")" addr flush dev eth0 2>/dev/null
+    # What lived in memory is gone too: /run and /dev/shm are tmpfs.
+    rm -rf "${LAB_DIR:?}/n$n/run/"* "${LAB_DIR:?}/n$n/shm/"* 2>/dev/null
     lab_log "node$n: hard-killed"
 }
 
