@@ -40,6 +40,10 @@ tools_crmctl_SOURCES = tools/crmctl.c tools/crmctl.h \
 tools_crmctl_LDADD = tools/libvglstatus.a tools/libvglsyntax.a $(CRMCTL_LIBS) $(CLIENT_LIBS) \
 	$(SCHED_LIBS) $(CIB_LIBS)
 
+bin_PROGRAMS += tools/ha-status
+tools_ha_status_SOURCES = tools/ha_status_cli.c tools/ha_status_watch.c tools/ha_status_watch.h
+tools_ha_status_LDADD = $(STATUS_LIBS) $(CLIENT_LIBS)
+
 check_PROGRAMS += tests/unit/check_syntax
 UNIT_TESTS += tests/unit/check_syntax
 tests_unit_check_syntax_SOURCES = tests/unit/check_syntax.c tests/unit/vgl_check.h
