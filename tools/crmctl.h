@@ -63,6 +63,8 @@ enum crmctl_opt {
     OPT_GROUP = 1 << 13,   /* --group GROUP */
     OPT_REBOOT = 1 << 14,  /* --reboot: transient (until the node restarts) */
     OPT_WIDTH = 1 << 15,   /* --width N */
+    OPT_RAW = 1 << 16,     /* not an option: options only come before the
+                              arguments (which may look like -inf:) */
 };
 
 typedef struct crmctl_opts {

@@ -177,6 +177,13 @@ static void family_usage(FILE *out, const char *family, const char *summary, con
     fprintf(out, "usage: crmctl %s SUBCOMMAND [ARGS...] [options]\n\n%s\n\nsubcommands:\n", family, summary);
     for (size_t i = 0; i < n; i++)
         fprintf(out, "  %-11s %s\n", cmds[i].name, cmds[i].summary);
+    /* The first example of each subcommand. */
+    fprintf(out, "\nExamples:\n");
+    for (size_t i = 0; i < n; i++) {
+        const char *ex = cmds[i].help ? strstr(cmds[i].help, "Examples:\n") : NULL;
+        if (ex != NULL)
+            fprintf(out, "%.*s\n", (int)strcspn(ex + 10, "\n"), ex + 10);
+    }
     fprintf(out, "\nRun 'crmctl %s SUBCOMMAND --help' for its options and examples.\n", family);
 }
 
@@ -216,7 +223,7 @@ int crmctl_family_main(const char *family, const char *summary, const crmctl_cmd
     }
     g_snprintf(name, sizeof(name), "%s %s", family, cmd->name);
     argv[1] = name;
-    rc = crmctl_parse(argc - 1, argv + 1, cmd->opts, false, &o, &help);
+    rc = crmctl_parse(argc - 1, argv + 1, cmd->opts & ~(unsigned)OPT_RAW, (cmd->opts & OPT_RAW) != 0, &o, &help);
     if (rc != CRMCTL_OK || help) {
         if (help)
             cmd_help(family, cmd);

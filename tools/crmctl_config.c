@@ -223,8 +223,7 @@ static int config_load(const crmctl_opts *o)
         rc = crmctl_fail(o, CRMCTL_INVALID, "%s: contains a NUL byte", o->argv[0]);
     if (rc == CRMCTL_OK)
         rc = load_text(o, text, strcmp(o->argv[0], "-") == 0 ? "stdin" : o->argv[0]);
-    if (rc == CRMCTL_OK && !o->json && !o->dry_run)
-        printf("%s: loaded\n", o->argv[0]);
+
     g_free(text);
     return rc;
 }

@@ -135,7 +135,7 @@ int crmctl_apply_text(const crmctl_opts *o, const char *text, const char *label,
     }
     rc = crmctl_change(o, ops, what);
     if (rc == CRMCTL_OK && !o->dry_run)
-        crmctl_print(o, g_variant_new_parsed("{'changed': <true>}"), NULL);
+        crmctl_print(o, g_variant_new_parsed("{'changed': <true>}"), "configuration changed");
 done:
     if (live != NULL)
         xmlFreeDoc(live);

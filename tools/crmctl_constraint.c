@@ -79,8 +79,7 @@ static int cons_add(const crmctl_opts *o)
                                           "'crmctl constraint add --help')");
     else
         rc = crmctl_apply_text(o, text->str, "constraint", false, "add constraint");
-    if (rc == CRMCTL_OK && !o->json && !o->dry_run)
-        printf("added\n");
+
     g_string_free(text, TRUE);
     return rc;
 }
@@ -125,7 +124,7 @@ static const crmctl_cmd cons_commands[] = {
       "  crmctl constraint add 'location no-ping web rule -inf: not_defined pingd or pingd lte 0'\n"
       "  crmctl constraint add 'colocation web-with-db inf: web db'\n"
       "  crmctl constraint add 'order db-first Mandatory: db web'\n",
-      OPT_JSON | OPT_DRY_RUN, 1, -1, cons_add },
+      OPT_JSON | OPT_DRY_RUN | OPT_RAW, 1, -1, cons_add },
     { "delete", "ID...", "delete constraints by id",
       "Examples:\n  crmctl constraint delete prefer-n1\n", OPT_JSON | OPT_DRY_RUN, 1, -1, cons_delete },
 };

@@ -12,7 +12,8 @@
  * With --lifetime the constraint holds a rule instead: #uname eq NODE and
  * a date_expression that ends at now + lifetime, after which the rule no
  * longer matches and the constraint does nothing (clear still removes it).
- * A move to NODE also drops a ban of RSC from NODE, in the same change.
+ * A move to NODE also drops a ban of RSC from NODE, and a move away from
+ * a node a preference for it, in the same change.
  */
 #include "config.h"
 
@@ -141,6 +142,12 @@ int crmctl_rsc_move(const crmctl_opts *o)
                 g_variant_builder_add_value(&ops, crmctl_op("delete", "id", *b, NULL));
         }
     } else {
+        /* A preference for the node it leaves would fight the ban. */
+        bans = ha_status_cli_constraints(st, rsc, where);
+        for (char **b = bans; *b != NULL; b++) {
+            if (g_str_has_prefix(*b, "cli-prefer-"))
+                g_variant_builder_add_value(&ops, crmctl_op("delete", "id", *b, NULL));
+        }
         id = g_strconcat("cli-ban-", rsc, "-on-", where, NULL);
         xml = constraint_xml(id, rsc, where, "-INFINITY", end);
     }

@@ -15,9 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/tree.h>
 #include <vigil/cib.h>
 #include <vigil/ipc_proto.h>
 
+#include "tools/crm_syntax.h"
 #include "tools/crmctl.h"
 #include "tools/ha_status.h"
 
@@ -32,11 +34,36 @@ static int target_node(const crmctl_opts *o, int index, const ha_status *st, con
     return CRMCTL_OK;
 }
 
+/* A node that vigild knows from membership need not be in <nodes>, but
+ * permanent attributes live there: add <node id=UNAME uname=UNAME/> (the
+ * id vigild gives node_state entries of unconfigured nodes) first. */
+static int ensure_configured(const crmctl_opts *o, const char *node, GVariantBuilder *ops)
+{
+    xmlDoc *doc = NULL;
+    xmlNode *config = NULL, *nodes;
+    bool found = false;
+    int rc = crmctl_config_doc(o, &doc, &config);
+
+    if (rc != CRMCTL_OK)
+        return rc;
+    nodes = crm_syntax_child(config, "nodes");
+    for (xmlNode *n = nodes ? nodes->children : NULL; n != NULL; n = n->next)
+        found = found || g_strcmp0(crm_syntax_attr(n, "uname"), node) == 0;
+    if (!found) {
+        char *xml = g_markup_printf_escaped("<node id=\"%s\" uname=\"%s\"/>", node, node);
+        g_variant_builder_add_value(ops, crmctl_op("put", "section", "nodes", "xml", xml, NULL));
+        g_free(xml);
+    }
+    xmlFreeDoc(doc);
+    return CRMCTL_OK;
+}
+
 /* Set (value) or unset (NULL) attribute name of node, permanent or, with
  * --reboot, transient. */
 static int set_attr(const crmctl_opts *o, const char *node, const char *name, const char *value)
 {
     GVariantBuilder ops, f;
+    int rc;
 
     if (o->reboot) {
         g_variant_builder_init(&f, G_VARIANT_TYPE_VARDICT);
@@ -48,6 +75,11 @@ static int set_attr(const crmctl_opts *o, const char *node, const char *name, co
         return crmctl_request(o, VGL_IPC_NODE_OP, g_variant_builder_end(&f), node, NULL);
     }
     g_variant_builder_init(&ops, G_VARIANT_TYPE("aa{sv}"));
+    rc = ensure_configured(o, node, &ops);
+    if (rc != CRMCTL_OK) {
+        g_variant_builder_clear(&ops);
+        return rc;
+    }
     g_variant_builder_add_value(&ops, crmctl_op("set-node-attr", "node", node, "name", name, "value", value, NULL));
     return crmctl_change(o, g_variant_builder_end(&ops), node);
 }

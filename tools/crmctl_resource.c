@@ -118,7 +118,7 @@ static int rsc_show(const crmctl_opts *o)
     }
     stmt = crm_syntax_print_element(el);
     cons = constraints_of(el, rsc);
-    ha_status_rsc_where(st, rsc, &now, &next);
+    ha_status_rsc_where(st, rsc, &now, &next, NULL);
     text = g_string_new(stmt);
     if (*cons != '\0')
         g_string_append_printf(text, "\nconstraints:\n%s", cons);
@@ -186,8 +186,6 @@ static int rsc_create(const crmctl_opts *o)
         g_string_append_printf(text, " %s", o->argv[0]);
     }
     rc = crmctl_apply_text(o, text->str, "create", false, "create");
-    if (rc == CRMCTL_OK && !o->json && !o->dry_run)
-        printf("%s: created%s%s\n", o->argv[0], o->group ? " in group " : "", o->group ? o->group : "");
 done:
     g_string_free(text, TRUE);
     ha_status_free(st);
@@ -320,7 +318,7 @@ static int rsc_delete(const crmctl_opts *o)
 
     if (rc != CRMCTL_OK)
         return rc;
-    ha_status_rsc_where(st, rsc, &now, &next);
+    ha_status_rsc_where(st, rsc, &now, &next, NULL);
     if (*now != '\0' && !o->force) {
         rc = crmctl_fail(o, CRMCTL_ERROR, "%s runs on %s: stop it first ('crmctl resource stop %s --wait'), or "
                                           "use --force to delete it anyway (vigild then stops it)", rsc, now, rsc);
@@ -393,7 +391,7 @@ static int rsc_restart(const crmctl_opts *o)
 
     if (rc != CRMCTL_OK)
         return rc;
-    ha_status_rsc_where(st, o->argv[0], &now, &next);
+    ha_status_rsc_where(st, o->argv[0], &now, &next, NULL);
     ha_status_free(st);
     if (*now == '\0')
         rc = crmctl_fail(o, CRMCTL_ERROR, "%s is not running; start it with 'crmctl resource start %s'",
@@ -528,8 +526,8 @@ static const crmctl_cmd commands[] = {
       "define a new primitive (the words after the agent are those of a primitive statement)",
       "Parameters come first; 'meta' and 'op' clauses follow as in 'crmctl configure'.\n\n"
       "Examples:\n  crmctl resource create vip ocf:vigil:IPaddr ip=192.0.2.100 cidr_netmask=24 op monitor interval=2s\n"
-      "  crmctl resource create nginx ocf:vigil:nginx op monitor interval=10s --group web\n",
-      OPT_JSON | OPT_GROUP | OPT_DRY_RUN, 2, -1, rsc_create },
+      "  crmctl resource create --group web nginx ocf:vigil:nginx op monitor interval=10s\n",
+      OPT_JSON | OPT_GROUP | OPT_DRY_RUN | OPT_RAW, 2, -1, rsc_create },
     { "update", "RSC NAME=VALUE... | RSC NAME... --delete", "change or remove parameters (or meta attributes)",
       "Examples:\n  crmctl resource update vip cidr_netmask=25\n  crmctl resource update vip nic --delete\n"
       "  crmctl resource update web --meta resource-stickiness=200\n",

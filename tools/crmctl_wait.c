@@ -24,6 +24,9 @@
 
 #define DEFAULT_WAIT_MS 120000
 
+/* When the command began to wait: before its change was sent. */
+static int64_t wait_start;
+
 int crmctl_wait_begin(const crmctl_opts *o)
 {
     vgl_client *c = NULL;
@@ -32,6 +35,7 @@ int crmctl_wait_begin(const crmctl_opts *o)
 
     if (!o->wait)
         return CRMCTL_OK;
+    wait_start = g_get_monotonic_time();
     rc = crmctl_client(o, &c);
     if (rc != CRMCTL_OK)
         return rc;
@@ -86,6 +90,7 @@ static char *why_nowhere(const ha_status *st, const char *rsc, const char *excep
 static int judge(const ha_status *st, crmctl_goal goal, const char *rsc, const char *node, char **why)
 {
     char *now = NULL, *next = NULL, *w;
+    bool settled = false;
     int verdict = 0;
 
     *why = NULL;
@@ -98,30 +103,30 @@ static int judge(const ha_status *st, crmctl_goal goal, const char *rsc, const c
                                    strchr(next, ',') ? "" : "s", node);
         goto done;
     }
-    if (!ha_status_rsc_where(st, rsc, &now, &next)) {
+    if (!ha_status_rsc_where(st, rsc, &now, &next, &settled)) {
         *why = g_strdup_printf("there is no resource called '%s' any more", rsc);
         return -1;
     }
     switch (goal) {
     case GOAL_ON_NODE:
-        verdict = strcmp(now, node) == 0 && strcmp(next, node) == 0 ? 1 : strcmp(next, node) != 0 ? -1 : 0;
+        verdict = settled && strcmp(now, node) == 0 ? 1 : strcmp(next, node) != 0 ? -1 : 0;
         if (verdict < 0 && (w = ha_status_why_not(st, rsc, node)) != NULL)
             *why = w;
         else if (verdict < 0)
             *why = g_strdup_printf("the scheduler places it on %s", *next ? next : "no node");
         break;
     case GOAL_OFF_NODE:
-        verdict = *now && !has_node(now, node) && strcmp(now, next) == 0 ? 1 : (!*next || has_node(next, node)) ? -1 : 0;
+        verdict = settled && *now && !has_node(now, node) ? 1 : (!*next || has_node(next, node)) ? -1 : 0;
         if (verdict < 0)
             *why = *next ? g_strdup_printf("it stays on %s", node) : why_nowhere(st, rsc, node);
         break;
     case GOAL_STOPPED:
-        verdict = !*now && !*next ? 1 : *next ? -1 : 0;
+        verdict = settled && !*now ? 1 : *next ? -1 : 0;
         if (verdict < 0)
             *why = g_strdup_printf("it is still wanted on %s (is it unmanaged?)", next);
         break;
     case GOAL_STARTED:
-        verdict = *now && strcmp(now, next) == 0 ? 1 : !*next ? -1 : 0;
+        verdict = settled && *now ? 1 : !*next ? -1 : 0;
         if (verdict < 0)
             *why = why_nowhere(st, rsc, NULL);
         break;
@@ -170,7 +175,7 @@ static const char *goal_text(crmctl_goal goal)
 
 int crmctl_wait(const crmctl_opts *o, crmctl_goal goal, const char *rsc, const char *node)
 {
-    int64_t start = g_get_monotonic_time();
+    int64_t start = wait_start ? wait_start : g_get_monotonic_time();
     int64_t limit = o->timeout_given ? o->timeout_ms : DEFAULT_WAIT_MS;
     const char *what = rsc ? rsc : node;
     vgl_client *c = NULL;

@@ -68,8 +68,10 @@ const char *ha_status_rsc_node(const ha_status *st, const char *rsc);
 /* Where the primitives of [in] rsc (a primitive, group or clone) run now
  * ([out] *now) and after the transition the scheduler computes ([out]
  * *next): node names, comma-separated, each once, "" for nowhere (caller
- * g_frees both).  Returns false (outs NULL) when rsc has no primitive. */
-bool ha_status_rsc_where(const ha_status *st, const char *rsc, char **now, char **next);
+ * g_frees both).  [out] *settled: every primitive instance already is where
+ * it is going (the scheduler plans nothing more for rsc); may be NULL.
+ * Returns false (outs NULL) when rsc has no primitive. */
+bool ha_status_rsc_where(const ha_status *st, const char *rsc, char **now, char **next, bool *settled);
 /* The primitive instances that run on [in] node now (next: after the
  * transition), comma-separated, "" for none.  Caller g_frees. */
 char *ha_status_node_rscs(const ha_status *st, const char *node, bool next);

@@ -254,6 +254,18 @@ static void add_node(ha_status *st, GVariant *status, const vgl_sched_view *view
     g_ptr_array_add(st->nodes, n);
 }
 
+/* node1, node2, node10: names in natural order. */
+static gint node_cmp(gconstpointer a, gconstpointer b)
+{
+    const hs_node *x = *(hs_node *const *)a, *y = *(hs_node *const *)b;
+    char *kx = g_utf8_collate_key_for_filename(x->name, -1), *ky = g_utf8_collate_key_for_filename(y->name, -1);
+    int c = strcmp(kx, ky);
+
+    g_free(kx);
+    g_free(ky);
+    return c;
+}
+
 static void read_nodes(ha_status *st, GVariant *status, const vgl_sched_view *view)
 {
     xmlNode *nodes = cib_section(st->cib, "nodes");
@@ -264,6 +276,7 @@ static void read_nodes(ha_status *st, GVariant *status, const vgl_sched_view *vi
     }
     for (size_t i = 0; i < vgl_sched_view_node_count(view); i++)
         add_node(st, status, view, vgl_sched_view_node_name(view, i));
+    g_ptr_array_sort(st->nodes, node_cmp);
 }
 
 /* ------------------------------------------------------------ history */
@@ -676,19 +689,22 @@ static void add_nodes(GString *s, const char *nodes)
     g_strfreev(list);
 }
 
-bool ha_status_rsc_where(const ha_status *st, const char *rsc, char **now, char **next)
+bool ha_status_rsc_where(const ha_status *st, const char *rsc, char **now, char **next, bool *settled)
 {
     GString *n = g_string_new(NULL), *x = g_string_new(NULL);
-    bool found = false;
+    bool found = false, same = true;
 
     for (guint i = 0; st != NULL && rsc != NULL && i < st->rscs->len; i++) {
         const hs_rsc *r = g_ptr_array_index(st->rscs, i);
         if (!rsc_is(r, rsc))
             continue;
         found = true;
+        same = same && g_strcmp0(r->current, r->next) == 0;
         add_nodes(n, r->current);
         add_nodes(x, r->next);
     }
+    if (settled != NULL)
+        *settled = found && same;
     *now = g_string_free(n, !found);
     *next = g_string_free(x, !found);
     return found;

@@ -55,3 +55,11 @@ UNIT_TESTS += tests/unit/check_status
 tests_unit_check_status_SOURCES = tests/unit/check_status.c tests/unit/vgl_check.h
 tests_unit_check_status_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_status_LDADD = $(STATUS_LIBS) $(CHECK_LIBS)
+
+# crmctl and ha-status without a cluster (help, usage, --cib, completion).
+UNIT_TESTS += tests/tools/offline.test
+EXTRA_DIST += tests/tools/offline.test tests/tools/data/cib-3node.xml
+
+# Bash completion.
+bashcompdir = $(datadir)/bash-completion/completions
+dist_bashcomp_DATA = tools/completion/crmctl tools/completion/ha-status
