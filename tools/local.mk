@@ -63,3 +63,16 @@ EXTRA_DIST += tests/tools/offline.test tests/tools/data/cib-3node.xml
 # Bash completion.
 bashcompdir = $(datadir)/bash-completion/completions
 dist_bashcomp_DATA = tools/completion/crmctl tools/completion/ha-status
+
+# Man pages, from scdoc sources (doc/man/*.scd).
+SCDOC = scdoc
+man1_MANS = doc/man/crmctl.1 doc/man/ha-status.1
+man8_MANS = doc/man/vigild.8
+CLEANFILES += $(man1_MANS) $(man8_MANS)
+EXTRA_DIST += doc/man/crmctl.1.scd doc/man/ha-status.1.scd doc/man/vigild.8.scd
+doc/man/crmctl.1: doc/man/crmctl.1.scd
+	$(AM_V_GEN)$(MKDIR_P) doc/man && $(SCDOC) < $(srcdir)/doc/man/crmctl.1.scd > $@
+doc/man/ha-status.1: doc/man/ha-status.1.scd
+	$(AM_V_GEN)$(MKDIR_P) doc/man && $(SCDOC) < $(srcdir)/doc/man/ha-status.1.scd > $@
+doc/man/vigild.8: doc/man/vigild.8.scd
+	$(AM_V_GEN)$(MKDIR_P) doc/man && $(SCDOC) < $(srcdir)/doc/man/vigild.8.scd > $@
