@@ -191,6 +191,10 @@ int crmctl_wait(const crmctl_opts *o, crmctl_goal goal, const char *rsc, const c
         if (rc != CRMCTL_OK)
             break;
         verdict = judge(st, goal, rsc, node, &why);
+        /* An action in flight (a start not yet recorded) may still undo
+         * what looks done: wait for its result. */
+        if (verdict > 0 && ha_status_inflight(st) > 0)
+            verdict = 0;
         ha_status_free(st);
         if (verdict != 0) {
             double s = (double)(g_get_monotonic_time() - start) / 1e6;

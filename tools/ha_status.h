@@ -85,6 +85,9 @@ const char *ha_status_rsc_kind(const ha_status *st, const char *rsc);
 bool ha_status_has_node(const ha_status *st, const char *node);
 /* The name of the node the STATUS came from (NULL without STATUS). */
 const char *ha_status_self(const ha_status *st);
+/* Actions dispatched and not yet finished, cluster-wide (0 without
+ * STATUS). */
+unsigned ha_status_inflight(const ha_status *st);
 /* Whether the partition has quorum. */
 bool ha_status_quorate(const ha_status *st);
 /* Why [in] rsc cannot run on [in] node, for people ("node2 is in standby",

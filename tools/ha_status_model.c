@@ -669,6 +669,11 @@ const char *ha_status_self(const ha_status *st)
     return st ? st->self : NULL;
 }
 
+unsigned ha_status_inflight(const ha_status *st)
+{
+    return st ? st->inflight : 0;
+}
+
 bool ha_status_quorate(const ha_status *st)
 {
     return st != NULL && st->quorate;

@@ -433,14 +433,16 @@ char *ha_status_text(const ha_status *st, unsigned parts, unsigned width, bool c
 typedef struct verdict {
     int code;
     GPtrArray *why; /* char *, worst first */
+    unsigned critical;
 } verdict;
 
 static void flag(verdict *v, int code, char *text)
 {
     if (code > v->code)
         v->code = code;
+    /* Critical reasons first, each kind in the order found. */
     if (code == 2)
-        g_ptr_array_insert(v->why, 0, text);
+        g_ptr_array_insert(v->why, (gint)v->critical++, text);
     else
         g_ptr_array_add(v->why, text);
 }
@@ -512,7 +514,7 @@ static void judge_resources(const ha_status *st, verdict *v, unsigned *running, 
 int ha_status_one_line(const ha_status *st, char **out_line)
 {
     static const char *const names[] = { "OK", "WARNING", "CRITICAL" };
-    verdict v = { 0, g_ptr_array_new_with_free_func(g_free) };
+    verdict v = { 0, g_ptr_array_new_with_free_func(g_free), 0 };
     unsigned total, online = count_online(st, &total), running = 0, wanted = 0, failures = 0;
     GString *s = g_string_new(NULL);
 

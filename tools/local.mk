@@ -60,6 +60,11 @@ tests_unit_check_status_LDADD = $(STATUS_LIBS) $(CHECK_LIBS)
 UNIT_TESTS += tests/tools/offline.test
 EXTRA_DIST += tests/tools/offline.test tests/tools/data/cib-3node.xml
 
+# Against a lab cluster (tests/lab/lab.sh): every command, ha-status watch
+# under tmux, fencing by hand.
+LAB_TESTS += tests/tools/crmctl.test tests/tools/ha-status.test tests/tools/fence.test
+EXTRA_DIST += tests/tools/crmctl.test tests/tools/ha-status.test tests/tools/fence.test
+
 # Bash completion.
 bashcompdir = $(datadir)/bash-completion/completions
 dist_bashcomp_DATA = tools/completion/crmctl tools/completion/ha-status

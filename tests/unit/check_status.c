@@ -248,7 +248,7 @@ START_TEST(one_line_critical)
     char *line = NULL;
 
     ck_assert_int_eq(ha_status_one_line(st, &line), 2);
-    ck_assert_msg(g_str_has_prefix(line, "VIGIL CRITICAL: node3 unclean, no quorum, "), "%s", line);
+    ck_assert_msg(g_str_has_prefix(line, "VIGIL CRITICAL: no quorum, node3 unclean, "), "%s", line);
     g_free(line);
     ha_status_free(st);
 }
