@@ -54,9 +54,6 @@
  *                    and announces an empty succession list
  *   FIX_DEFER        suggested fix D: a confchg drops the messages deferred
  *                    in the view it ends; ANNOUNCE carries "leaving"
- *   FIX_STICKY       suggested fix E (view.c): "a node joined" stays true
- *                    until the view is ACTIVE, so an interrupted sync is
- *                    still owed in the next view
  *   FIX_UNION        suggested fix F (merge.c): an unclean non-member may
  *                    run R if the base OR any announcer says so
  *   FIX_FENCE_ALL    suggested fix G: every start waits until no unclean
@@ -669,12 +666,7 @@ inline confchg(n, M)
     /* the view is named by its ring too: the same members twice are two views */
     key[n] = key[n] | (ring << 6);
 #endif
-#ifdef FIX_STICKY
-    /* a sync that a confchg interrupted is still owed */
-    joined_now[n] = (h_join != 0) || (st[n] == SYNCING && (joined_now[n] || needsync[n]));
-#else
     joined_now[n] = (h_join != 0);
-#endif
     /* 2. succession: a node that just joined knows no history */
     if :: (h_join & BIT(n)) != 0 -> h_base = 0 :: else -> h_base = succ[n] fi;
     set_succession(n, h_base);
