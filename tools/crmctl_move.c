@@ -76,6 +76,9 @@ static int place(const crmctl_opts *o, GVariantBuilder *ops, const char *rsc, co
         return rc;
     }
     rc = crmctl_change(o, g_variant_builder_end(ops), rsc);
+    if (rc == CRMCTL_INVALID && end != NULL)
+        fprintf(stderr, "  (a lifetime is a rule with a date_expression: without --lifetime the constraint "
+                        "stays until 'crmctl resource clear %s')\n", rsc);
     if (rc != CRMCTL_OK || o->dry_run)
         return rc;
     if (!o->json) {
