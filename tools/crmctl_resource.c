@@ -465,6 +465,7 @@ static int rsc_cleanup(const crmctl_opts *o)
     }
     for (guint i = 0; o->argc == 0 && i < ids->len && rc == CRMCTL_OK; i++)
         rc = cleanup_one(o, ids->pdata[i], o->node);
+    g_ptr_array_add(ids, NULL); /* %^as wants a NULL-terminated array */
     if (rc == CRMCTL_OK)
         crmctl_print(o, g_variant_new_parsed("{'cleaned_up': <%^as>}", o->argc ? (const char *const *)o->argv
                                                                               : (const char *const *)ids->pdata),
