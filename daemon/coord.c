@@ -26,6 +26,7 @@
 #define BRAKE_WINDOW_US (10 * G_USEC_PER_SEC)
 #define BRAKE_COUNT 20
 #define BRAKE_DELAY_MS 1000
+#define ACTION_MARGIN_MS 20000
 
 enum { A_PENDING, A_SENT, A_DONE, A_FAILED };
 
@@ -39,6 +40,7 @@ struct vgl_coord {
     vgl_transition *t;
     uint64_t tid;
     guint8 *state;        /* per action, A_* */
+    guint *timers;        /* per action: no result in time → failed */
     bool aborted;
     unsigned unconfirmed; /* actions we sent whose ACTIONS is not delivered yet */
     guint idle_src, timer_src;
@@ -60,6 +62,13 @@ vgl_coord *vgl_coord_new(vgl_replica *r)
 
 static void drop_transition(vgl_coord *c)
 {
+    size_t n = c->t ? vgl_transition_action_count(c->t) : 0;
+
+    for (size_t i = 0; c->timers && i < n; i++) {
+        if (c->timers[i])
+            g_source_remove(c->timers[i]);
+    }
+    g_clear_pointer(&c->timers, g_free);
     g_clear_pointer(&c->t, vgl_transition_free);
     g_clear_pointer(&c->state, g_free);
     c->aborted = false;
@@ -125,11 +134,31 @@ static GVariant *params_variant(const vgl_action *a)
 
 #define OPT_STR(s) ((s) ? (s) : "")
 
+/* Who runs the fence agent for target: the coordinator, unless it is the
+ * target itself (a failed stop here); then the next member in succession. */
+static const char *fence_executor(vgl_coord *c, const char *target)
+{
+    const char *me = vgl_replica_my_name(c->r);
+    size_t n;
+    const uint32_t *succ;
+
+    if (strcmp(me, target) != 0)
+        return me;
+    succ = vgl_view_succession(vgl_replica_view(c->r), &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = vgl_replica_node_name(c->r, succ[i]);
+        if (name && strcmp(name, target) != 0)
+            return name;
+    }
+    return me; /* alone: the runner refuses, the fence fails and is retried */
+}
+
 static GVariant *action_variant(vgl_coord *c, const vgl_action *a)
 {
     GVariantDict d;
     vgl_action_kind k = vgl_action_get_kind(a);
-    const char *executor = k == VGL_ACTION_FENCE ? vgl_replica_my_name(c->r) : vgl_action_node(a);
+    const char *executor = k == VGL_ACTION_FENCE ? fence_executor(c, vgl_action_node(a))
+                                                 : vgl_action_node(a);
 
     g_variant_dict_init(&d, NULL);
     g_variant_dict_insert(&d, "id", "u", (guint32)vgl_action_id(a));
@@ -180,6 +209,45 @@ static bool fence_held(vgl_coord *c, const char *target)
     return true;
 }
 
+typedef struct timer_arg {
+    vgl_coord *c;
+    uint64_t tid;
+    uint32_t aid;
+} timer_arg;
+
+/* An action's result did not come within its timeout plus a margin: the
+ * message was lost, or the node hangs.  Count it as failed so the
+ * coordinator never waits forever (Pacemaker's action timer). */
+static gboolean action_timeout(gpointer data)
+{
+    timer_arg *ta = data;
+    vgl_coord *c = ta->c;
+
+    if (c->t && ta->tid == c->tid && ta->aid < vgl_transition_action_count(c->t)) {
+        const vgl_action *a = vgl_transition_action(c->t, ta->aid);
+        c->timers[ta->aid] = 0;
+        qb_log(LOG_ERR, "coord: no result in time for '%s'; counting it as failed",
+               vgl_action_reason(a) ? vgl_action_reason(a) : "an action");
+        vgl_replica_forget_inflight(c->r, ta->tid, ta->aid);
+        vgl_coord_completed(c, ta->tid, ta->aid, false);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+static void arm_timer(vgl_coord *c, const vgl_action *a)
+{
+    timer_arg *ta = g_new0(timer_arg, 1);
+    guint ms = vgl_action_timeout_ms(a);
+
+    ta->c = c;
+    ta->tid = c->tid;
+    ta->aid = (uint32_t)vgl_action_id(a);
+    if (vgl_action_get_kind(a) == VGL_ACTION_FENCE && ms < 60000)
+        ms = 60000;
+    c->timers[ta->aid] = g_timeout_add_full(G_PRIORITY_DEFAULT, ms + ACTION_MARGIN_MS,
+                                            action_timeout, ta, g_free);
+}
+
 static void dispatch_ready(vgl_coord *c)
 {
     size_t n = vgl_transition_action_count(c->t);
@@ -200,6 +268,7 @@ static void dispatch_ready(vgl_coord *c)
             continue;
         g_variant_builder_add_value(&b, action_variant(c, a));
         c->state[i] = A_SENT;
+        arm_timer(c, a);
         count++;
         qb_log(LOG_INFO, "coord: %s", vgl_action_reason(a) ? vgl_action_reason(a) : "action");
     }
@@ -215,6 +284,7 @@ static void dispatch_ready(vgl_coord *c)
     }
     m = vgl_msg_begin(VGL_MSG_ACTIONS);
     g_variant_dict_insert(m->fields, "transition", "t", (guint64)c->tid);
+    g_variant_dict_insert(m->fields, "time", "x", (gint64)(g_get_real_time() / G_USEC_PER_SEC));
     g_variant_dict_insert_value(m->fields, "actions", g_variant_builder_end(&b));
     if (vgl_replica_send(c->r, m) == 0)
         c->unconfirmed += count;
@@ -276,6 +346,7 @@ static void compute(vgl_coord *c)
     c->tid = ((uint64_t)vgl_view_coordinator(vgl_replica_view(c->r)) << 48) ^
              (uint64_t)g_get_real_time();
     c->state = g_new0(guint8, n);
+    c->timers = g_new0(guint, n);
     c->aborted = false;
     qb_log(LOG_NOTICE, "coord: transition %" PRIx64 ": %zu actions (computed in %" PRId64 " us)",
            c->tid, n, g_get_monotonic_time() - t0);
@@ -317,10 +388,10 @@ void vgl_coord_changed(vgl_coord *c, unsigned what)
         qb_log(LOG_INFO, "coord: transition %" PRIx64 " aborted by a change", c->tid);
         c->aborted = true;
     }
-    if (c->t && c->aborted && c->unconfirmed == 0 && vgl_replica_inflight_count(c->r) == 0)
-        drop_transition(c);
     if (what & (VGL_CHG_VIEW | VGL_CHG_ACTIVE))
         c->unconfirmed = 0; /* what we sent is delivered or lost with the view */
+    if (c->t && c->aborted && c->unconfirmed == 0 && vgl_replica_inflight_count(c->r) == 0)
+        drop_transition(c);
     kick(c);
 }
 
@@ -359,6 +430,12 @@ void vgl_coord_completed(vgl_coord *c, uint64_t tid, uint32_t aid, bool ok)
         return;
     }
     a = vgl_transition_action(c->t, aid);
+    if (c->state[aid] != A_SENT)
+        return; /* a duplicate, or late after its timer fired */
+    if (c->timers[aid]) {
+        g_source_remove(c->timers[aid]);
+        c->timers[aid] = 0;
+    }
     c->state[aid] = ok ? A_DONE : A_FAILED;
     if (vgl_action_get_kind(a) == VGL_ACTION_FENCE)
         note_fence(c, vgl_action_node(a), ok);
@@ -388,7 +465,7 @@ void vgl_coord_fence_request(vgl_coord *c, const char *target, const char *origi
     qb_log(LOG_NOTICE, "coord: %s asks to fence %s", origin, target);
     g_variant_dict_init(&d, NULL);
     g_variant_dict_insert(&d, "id", "u", 0u);
-    g_variant_dict_insert(&d, "executor", "s", vgl_replica_my_name(c->r));
+    g_variant_dict_insert(&d, "executor", "s", fence_executor(c, target));
     g_variant_dict_insert(&d, "kind", "s", "fence");
     g_variant_dict_insert(&d, "node", "s", target);
     g_variant_dict_insert(&d, "op", "s", "reboot");
@@ -400,6 +477,7 @@ void vgl_coord_fence_request(vgl_coord *c, const char *target, const char *origi
     m = vgl_msg_begin(VGL_MSG_ACTIONS);
     /* A transition id of its own, so no transition counts it as its own. */
     g_variant_dict_insert(m->fields, "transition", "t", (guint64)g_get_real_time() | 1);
+    g_variant_dict_insert(m->fields, "time", "x", (gint64)(g_get_real_time() / G_USEC_PER_SEC));
     g_variant_dict_insert_value(m->fields, "actions", g_variant_builder_end(&b));
     vgl_replica_send(c->r, m);
 }

@@ -471,28 +471,32 @@ void vgl_replica_quorum(vgl_replica *r, bool quorate, bool current)
 
 static void apply_msg(vgl_replica *r, uint32_t from, const vgl_msg *m);
 
-/* Every member in the configuration's node list, so node attributes and
- * constraints can name it.  Deterministic: all replicas do it at the same
- * point of the stream. */
+/* Every member in the configuration's node list, so that node attributes
+ * and constraints can name it.  Deterministic: all replicas do it at the
+ * same point of the stream (an announcement, or after a configuration
+ * change that replaced the node list). */
+static void ensure_node(vgl_replica *r, uint32_t nodeid, const char *name)
+{
+    GPtrArray *errs;
+    char *xml;
+
+    if (name == NULL || vgl_cib_node(r->cib, name) != NULL)
+        return;
+    errs = g_ptr_array_new_with_free_func(g_free);
+    xml = g_markup_printf_escaped("<node id=\"%u\" uname=\"%s\"/>", nodeid, name);
+    if (vgl_cib_put(r->cib, VGL_CIB_NODES, xml, errs) != 0)
+        log_errors("cib: adding node", errs);
+    g_free(xml);
+    g_ptr_array_unref(errs);
+}
+
 static void ensure_nodes(vgl_replica *r)
 {
     size_t n;
     const vgl_member *m = vgl_view_members(r->view, &n);
 
-    for (size_t i = 0; i < n; i++) {
-        const char *name = vgl_replica_node_name(r, m[i].nodeid);
-        GPtrArray *errs;
-        char *xml;
-
-        if (name == NULL || vgl_cib_node(r->cib, name) != NULL)
-            continue;
-        errs = g_ptr_array_new_with_free_func(g_free);
-        xml = g_markup_printf_escaped("<node id=\"%u\" uname=\"%s\"/>", m[i].nodeid, name);
-        if (vgl_cib_put(r->cib, VGL_CIB_NODES, xml, errs) != 0)
-            log_errors("cib: adding node", errs);
-        g_free(xml);
-        g_ptr_array_unref(errs);
-    }
+    for (size_t i = 0; i < n; i++)
+        ensure_node(r, m[i].nodeid, vgl_replica_node_name(r, m[i].nodeid));
 }
 
 static void become_active(vgl_replica *r)
@@ -611,6 +615,7 @@ static void on_announce(vgl_replica *r, uint32_t from, const vgl_msg *m)
         g_hash_table_replace(r->anns, GUINT_TO_POINTER(from), a);
         g_hash_table_replace(r->names, GUINT_TO_POINTER(from), g_strdup(name));
     }
+    ensure_node(r, from, name);
     set_state(r, name, "true", "online", "member", leaving ? "down" : "member");
     if (rc == 1) {
         if (!vgl_view_need_sync(r->view))
@@ -762,6 +767,7 @@ static void on_diff(vgl_replica *r, uint32_t from, const vgl_msg *m)
     rc = diff ? vgl_cib_diff_apply(r->cib, diff, -1, errs) : VGL_E_PARSE;
     if (rc == 0) {
         vgl_cib_version v;
+        ensure_nodes(r);
         vgl_cib_get_version(r->cib, &v);
         persist(r);
         qb_log(LOG_NOTICE, "cib: configuration changed by %s (epoch %" PRIu64 ")",
@@ -788,12 +794,57 @@ static void on_diff(vgl_replica *r, uint32_t from, const vgl_msg *m)
 
 /* -------------------------------------------------------------- status */
 
+/* Pacemaker's record-pending: a start or stop in flight is written into
+ * the target's history as pending, so that if the node dies before it
+ * reports, the scheduler knows the resource may be running there (and
+ * fences before starting it elsewhere). */
+static void record_pending(vgl_replica *r, GVariantDict *d, int64_t when)
+{
+    vgl_cib_op_result op = { 0 };
+    const char *kind = NULL, *node = NULL;
+    GPtrArray *errs;
+
+    if (!g_variant_dict_lookup(d, "kind", "&s", &kind) ||
+        (strcmp(kind, "start") != 0 && strcmp(kind, "stop") != 0) ||
+        !g_variant_dict_lookup(d, "node", "&s", &node))
+        return;
+    g_variant_dict_lookup(d, "rsc", "&s", &op.rsc_id);
+    g_variant_dict_lookup(d, "class", "&s", &op.rsc_class);
+    g_variant_dict_lookup(d, "provider", "&s", &op.rsc_provider);
+    g_variant_dict_lookup(d, "type", "&s", &op.rsc_type);
+    g_variant_dict_lookup(d, "digest", "&s", &op.op_digest);
+    g_variant_dict_lookup(d, "expected", "i", &op.expected_rc);
+    if (op.rsc_provider && *op.rsc_provider == '\0')
+        op.rsc_provider = NULL;
+    if (op.op_digest && *op.op_digest == '\0')
+        op.op_digest = NULL;
+    op.operation = kind;
+    op.rc = 193; /* Pacemaker's "unknown" while pending */
+    op.op_status = -1;
+    op.call_id = -1;
+    op.time = when > 0 ? when : 0;
+    errs = g_ptr_array_new_with_free_func(g_free);
+    if (vgl_cib_record_op(r->cib, node, &op, errs) != 0)
+        log_errors("cib: recording a pending operation", errs);
+    g_ptr_array_unref(errs);
+}
+
+void vgl_replica_forget_inflight(vgl_replica *r, uint64_t tid, uint32_t aid)
+{
+    char *key = inflight_key(tid, aid);
+    g_hash_table_remove(r->inflight, key);
+    g_free(key);
+}
+
 static void on_actions(vgl_replica *r, uint32_t from, const vgl_msg *m)
 {
     GVariant *list = vgl_msg_value(m, "actions", "aa{sv}");
     uint64_t tid = 0;
+    int64_t when = 0;
     GVariantIter it;
     GVariant *a;
+
+    vgl_msg_i64(m, "time", &when);
 
     if (from != vgl_view_coordinator(r->view) || list == NULL || !vgl_msg_u64(m, "transition", &tid)) {
         qb_log(LOG_WARNING, "coord: actions from node %u, which is not the coordinator, ignored", from);
@@ -815,6 +866,7 @@ static void on_actions(vgl_replica *r, uint32_t from, const vgl_msg *m)
             f->node = g_strdup(node);
             f->spec = g_variant_ref(a);
             g_hash_table_replace(r->inflight, inflight_key(tid, aid), f);
+            record_pending(r, &d, when);
             if (r->hooks.dispatched)
                 r->hooks.dispatched(r->ud, tid, a);
         }
@@ -955,6 +1007,8 @@ static void on_fence_result(vgl_replica *r, uint32_t from, const vgl_msg *m)
     ev.action = vgl_msg_str(m, "action");
     ev.origin = vgl_msg_str(m, "origin");
     ev.exit_reason = vgl_msg_str(m, "reason");
+    if (ev.exit_reason && *ev.exit_reason == '\0')
+        ev.exit_reason = NULL;
     vgl_msg_bool(m, "ok", &ok);
     vgl_msg_i32(m, "rc", &rc);
     vgl_msg_i64(m, "time", &when);
@@ -981,7 +1035,7 @@ static void on_fence_result(vgl_replica *r, uint32_t from, const vgl_msg *m)
     }
     emit(r, "fence", g_variant_new_parsed("{'target': <%s>, 'ok': <%b>, 'reason': <%s>}",
                                           ev.target, (gboolean)ok, ev.exit_reason ? ev.exit_reason : ""));
-    if (vgl_msg_u64(m, "transition", &tid) && vgl_msg_u32(m, "action", &aid)) {
+    if (vgl_msg_u64(m, "transition", &tid) && vgl_msg_u32(m, "action_id", &aid)) {
         char *key = inflight_key(tid, aid);
         g_hash_table_remove(r->inflight, key);
         g_free(key);

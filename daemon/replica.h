@@ -99,6 +99,10 @@ int vgl_replica_change_config(vgl_replica *r, vgl_change_fn fn, gpointer arg,
                               GDestroyNotify arg_free, vgl_change_done_fn done,
                               gpointer done_ud, GPtrArray *errors);
 
+/* Forget an in-flight action whose result will never come (the
+ * coordinator's action timer expired).  Local only. */
+void vgl_replica_forget_inflight(vgl_replica *r, uint64_t tid, uint32_t aid);
+
 /* Begin a clean shutdown: multicast LEAVING. */
 int vgl_replica_leave(vgl_replica *r);
 

@@ -49,6 +49,7 @@ struct vgl_runner {
     guint flush_src, self_fence_src, watchdog_src;
     int watchdog_fd;
     unsigned fencing;     /* fence operations running here */
+    GHashTable *devices;  /* fence devices "started" here (class stonith) */
     bool shutdown_signalled;
 };
 
@@ -144,7 +145,8 @@ static void on_exec_result(const vgl_exec_result *res, void *ud)
         o->has_action = false;
     }
     queue_result(n, g_variant_dict_end(&d));
-    if (o->interval == 0 || res->status == VGL_EXEC_CANCELLED)
+    if (o->interval == 0 || res->status == VGL_EXEC_CANCELLED || res->status == VGL_EXEC_ERROR ||
+        res->status == VGL_EXEC_NOT_INSTALLED)
         g_hash_table_remove(n->ops, &res->token);
 }
 
@@ -171,8 +173,9 @@ static const char *dstr(GVariantDict *d, const char *key)
     return s ? s : "";
 }
 
-/* Report a result for an action that never reached an agent. */
-static void report_failure(vgl_runner *n, op_rec *o, int rc, int status, const char *why)
+/* Report a result for an action that never reached an agent (refused,
+ * a cancel, a fence device's pseudo-operation). */
+static void report_now(vgl_runner *n, op_rec *o, int rc, vgl_exec_status status, const char *why)
 {
     vgl_exec_result res = { 0 };
     uint64_t token = ++n->next_token;
@@ -182,11 +185,38 @@ static void report_failure(vgl_runner *n, op_rec *o, int rc, int status, const c
     res.rsc_id = o->rsc;
     res.action = o->op;
     res.rc = rc;
-    res.status = status == 5 ? VGL_EXEC_NOT_INSTALLED : VGL_EXEC_ERROR;
+    res.status = status;
+    res.interval_ms = o->interval;
     res.start_time = g_get_real_time() / G_USEC_PER_SEC;
     res.reason = why;
-    o->interval = 0;
     on_exec_result(&res, n);
+    g_hash_table_remove(n->ops, &token); /* one report only, even for an interval */
+}
+
+/* A fence device (class stonith) is not a process: "started" means this
+ * node holds it ready, as Pacemaker's fencer registers a device.  A probe
+ * answers whether it is started here; start checks that the fence agent
+ * exists; monitors report success while it is started. */
+static void run_device_action(vgl_runner *n, op_rec *o)
+{
+    bool started = g_hash_table_contains(n->devices, o->rsc);
+    char *xml = NULL, *err = NULL;
+    int rc = 0;
+
+    if (strcmp(o->op, "start") == 0) {
+        if (vgl_fencer_metadata(n->opts.fence_path, o->type, 10000, &xml, &err) != 0) {
+            report_now(n, o, 5, VGL_EXEC_NOT_INSTALLED, err ? err : "fence agent not found");
+            g_free(err);
+            return;
+        }
+        g_free(xml);
+        g_hash_table_add(n->devices, g_strdup(o->rsc));
+    } else if (strcmp(o->op, "stop") == 0) {
+        g_hash_table_remove(n->devices, o->rsc);
+    } else if (strcmp(o->op, "monitor") == 0) {
+        rc = started ? 0 : 7;
+    }
+    report_now(n, o, rc, VGL_EXEC_DONE, "");
 }
 
 static void run_resource_action(vgl_runner *n, uint64_t tid, uint32_t aid, GVariantDict *d,
@@ -218,7 +248,11 @@ static void run_resource_action(vgl_runner *n, uint64_t tid, uint32_t aid, GVari
     o->expected = expected;
     if (strcmp(kind, "cancel") == 0) {
         vgl_exec_cancel(n->exec, o->rsc, "monitor", o->interval);
-        report_failure(n, o, 0, 0, "cancelled");
+        report_now(n, o, 0, VGL_EXEC_CANCELLED, "");
+        goto done;
+    }
+    if (strcmp(o->klass, "stonith") == 0) {
+        run_device_action(n, o);
         goto done;
     }
     req.rsc_id = o->rsc;
@@ -237,8 +271,7 @@ static void run_resource_action(vgl_runner *n, uint64_t tid, uint32_t aid, GVari
     if (rc != 0) {
         g_hash_table_steal(n->ops, &token);
         qb_log(LOG_ERR, "%s: %s refused by the executor: %s", o->rsc, o->op, err ? err : vgl_strerror(rc));
-        report_failure(n, o, rc == VGL_E_NOT_FOUND ? 5 : 1, rc == VGL_E_NOT_FOUND ? 5 : 4,
-                       err ? err : vgl_strerror(rc));
+        report_now(n, o, 1, VGL_EXEC_ERROR, err ? err : vgl_strerror(rc));
     }
 done:
     g_free(err);
@@ -275,7 +308,7 @@ static void fence_done(const vgl_fencer_result *res, void *ud)
     g_variant_dict_insert(m->fields, "time", "x", (gint64)(g_get_real_time() / G_USEC_PER_SEC));
     if (!j->manual) {
         g_variant_dict_insert(m->fields, "transition", "t", (guint64)j->tid);
-        g_variant_dict_insert(m->fields, "action", "u", j->aid);
+        g_variant_dict_insert(m->fields, "action_id", "u", j->aid);
     }
     vgl_replica_send(n->r, m);
     g_free(j->target);
@@ -299,6 +332,13 @@ static void run_fence(vgl_runner *n, uint64_t tid, uint32_t aid, GVariantDict *d
     j->manual = g_variant_dict_lookup(d, "origin", "&s", &origin);
     j->origin = g_strdup(origin ? origin : vgl_replica_my_name(n->r));
     n->fencing++;
+    if (strcmp(j->target, vgl_replica_my_name(n->r)) == 0) {
+        res.ok = false;
+        res.rc = 1;
+        res.reason = "a node does not fence itself; another member must";
+        fence_done(&res, j);
+        return;
+    }
     rc = vgl_fencer_fence_cib(n->fencer, vgl_replica_cib(n->r), j->target, j->action, fence_done, j);
     if (rc != 0) {
         res.ok = false;
@@ -413,6 +453,7 @@ vgl_runner *vgl_runner_new(vgl_replica *r, const vgl_runner_opts *opts)
     n->r = r;
     n->opts = *opts;
     n->ops = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, op_free);
+    n->devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     n->exec = vgl_exec_new(opts->ocf_root, vgl_replica_my_name(r), on_exec_result, n);
     n->fencer = vgl_fencer_new(opts->fence_path);
     n->watchdog_fd = -1;
@@ -450,5 +491,6 @@ void vgl_runner_free(vgl_runner *n)
     if (n->batch)
         g_variant_builder_unref(n->batch);
     g_hash_table_unref(n->ops);
+    g_hash_table_unref(n->devices);
     g_free(n);
 }

@@ -27,3 +27,4 @@ tests_unit_check_replica_SOURCES = tests/unit/check_replica.c tests/unit/vgl_che
 tests_unit_check_replica_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(GIO_CFLAGS)
 tests_unit_check_replica_LDADD = $(VIEW_LIBS) $(MSG_LIBS) $(SCHED_LIBS) $(CIB_LIBS) \
 	$(QB_LIBS) $(GIO_LIBS) $(GLIB_LIBS) $(CHECK_LIBS)
+LAB_TESTS += tests/lab/fencing.test

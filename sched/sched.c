@@ -100,7 +100,8 @@ static vgl_node_state state_of(xmlNode *ns)
 {
     bool in_ccm = attr_true(ns, "in_ccm") || (vgl__sched_attr(ns, "in_ccm") != NULL
                                                && g_ascii_strtoll(vgl__sched_attr(ns, "in_ccm"), NULL, 10) > 1);
-    bool crmd = attr_is(ns, "crmd", "online") || attr_true(ns, "crmd");
+    bool crmd = attr_is(ns, "crmd", "online") || attr_true(ns, "crmd") ||
+                (vgl__sched_attr(ns, "crmd") != NULL && g_ascii_strtoll(vgl__sched_attr(ns, "crmd"), NULL, 10) > 1);
     if (in_ccm && crmd)
         return VGL_NODE_ONLINE;
     if (attr_is(ns, "expected", "member") || (in_ccm && attr_is(ns, "join", "member")))

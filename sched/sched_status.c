@@ -466,7 +466,10 @@ void vgl__sched_unpack_status(vgl_transition *t)
     }
     for (int i = 0; i < t->n_nodes; i++) {
         sc_node *n = &t->nodes[i];
-        n->standby = attr_true(n, "standby");
+        /* A node shutting down (Pacemaker's transient "shutdown" attribute,
+         * the time the shutdown began) is emptied like one in standby. */
+        const char *sd = g_hash_table_lookup(n->attrs, "shutdown");
+        n->standby = attr_true(n, "standby") || (sd && g_ascii_strtoll(sd, NULL, 10) > 0);
         n->maintenance = attr_true(n, "maintenance");
         unpack_failcounts(t, n);
     }

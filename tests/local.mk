@@ -12,6 +12,7 @@ EXTRA_DIST += tests/lab/lab.sh tests/lab/tap.sh $(LAB_TESTS)
 # The lab's independent address checker.
 check_PROGRAMS += tests/lab/vipwatch
 tests_lab_vipwatch_SOURCES = tests/lab/vipwatch.c
+tests_lab_vipwatch_LDADD = -lpthread
 
 # The protocol model (tests/model/README.md): spin, one TAP line per property.
 UNIT_TESTS += tests/model/model.test

@@ -4,9 +4,11 @@
  *
  *   vipwatch [-i MS] [-o FILE] ADDRESS NETNS-NAME...
  *
- * Every INTERVAL (default 20 ms) it enters each named network namespace
- * (setns on /run/netns/NAME) and lists its addresses (getifaddrs, i.e.
- * netlink).  It prints one line whenever the set of holders changes:
+ * Every INTERVAL (default 20 ms) it lists the addresses of each named
+ * network namespace (getifaddrs, i.e. netlink).  One thread per namespace
+ * enters it (setns on /run/netns/NAME) once and stays; the main thread
+ * stays in the root namespace, so `ip netns pids` of a node never lists
+ * the checker and the lab never kills it with the node.  It prints one line whenever the set of holders changes:
  *
  *   T_MS HOLDERS          e.g. "1234.5 2" or "1300.1 -" (nobody) or "1400.0 1,2"
  *
@@ -23,6 +25,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -73,6 +76,30 @@ static int holds(int family, const void *addr)
     return found;
 }
 
+/* One sampler per namespace: waits at the barrier, samples, waits again. */
+typedef struct sampler {
+    int fd;
+    int family;
+    const unsigned char *addr;
+    int result;
+} sampler;
+
+static pthread_barrier_t start_bar, done_bar;
+
+static void *sample_loop(void *p)
+{
+    sampler *s = p;
+    bool inside = setns(s->fd, CLONE_NEWNET) == 0;
+
+    for (;;) {
+        pthread_barrier_wait(&start_bar);
+        if (stop)
+            return NULL;
+        s->result = inside ? holds(s->family, s->addr) : -1;
+        pthread_barrier_wait(&done_bar);
+    }
+}
+
 int main(int argc, char **argv)
 {
     int interval = 20, opt, n = 0, fds[MAX_NS], family;
@@ -111,16 +138,23 @@ int main(int argc, char **argv)
     }
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
+    sampler samplers[MAX_NS];
+    pthread_t threads[MAX_NS];
+    pthread_barrier_init(&start_bar, NULL, (unsigned)n + 1);
+    pthread_barrier_init(&done_bar, NULL, (unsigned)n + 1);
+    for (int i = 0; i < n; i++) {
+        samplers[i] = (sampler){ fds[i], family, addr, 0 };
+        pthread_create(&threads[i], NULL, sample_loop, &samplers[i]);
+    }
     t0 = now_ms();
     last_t = t0;
     while (!stop) {
         int count = 0;
         cur[0] = '\0';
+        pthread_barrier_wait(&start_bar);
+        pthread_barrier_wait(&done_bar);
         for (int i = 0; i < n; i++) {
-            int h;
-            if (setns(fds[i], CLONE_NEWNET) != 0)
-                continue; /* namespace gone: the node is destroyed */
-            h = holds(family, addr);
+            int h = samplers[i].result;
             if (h == 1) {
                 size_t len = strlen(cur);
                 snprintf(cur + len, sizeof(cur) - len, "%s%d", count ? "," : "", i + 1);
@@ -153,6 +187,9 @@ int main(int argc, char **argv)
             nanosleep(&ts, NULL);
         }
     }
+    pthread_barrier_wait(&start_bar); /* release the samplers: they see stop */
+    for (int i = 0; i < n; i++)
+        pthread_join(threads[i], NULL);
     if (gap_start >= 0 && last_t - gap_start > max_gap)
         max_gap = last_t - gap_start;
     fprintf(out, "samples=%ld double=%ld double_ms=%ld max_gap_ms=%.0f holders_now=%s\n", samples,
