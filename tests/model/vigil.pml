@@ -44,32 +44,40 @@
  *   NO_RESOURCE the coordinator never dispatches (R stays stopped): for
  *               PROP2, whose state space is the configuration's
  *   NO_FENCE    mutation: starts are not ordered after fencing
- *   FIX_PENDING      suggested fix A (README): a start in flight on a node
- *                    that leaves counts as "may run there"
- *   FIX_INFLIGHT     suggested fix B: ANNOUNCE carries the operation the
- *                    node's executor was asked for and has not reported;
- *                    the barrier rebuilds the in-flight table from those
- *   FIX_PID          suggested fix J (view.c): ANNOUNCE names the followed
- *                    coordinator as nodeid:pid; a restarted node is not it,
- *                    and announces an empty succession list
- *   FIX_DEFER        suggested fix D: a confchg drops the messages deferred
- *                    in the view it ends; ANNOUNCE carries "leaving"
- *   FIX_UNION        suggested fix F (merge.c): an unclean non-member may
- *                    run R if the base OR any announcer says so
- *   FIX_FENCE_ALL    suggested fix G: every start waits until no unclean
- *                    node is left, whatever its history says
- *   FIX_STALE        suggested fix H: ACTIONS carry the dispatcher's view
- *                    and are dropped in any other view (like ANNOUNCE)
- *   FIX_REASON       suggested fix I: a node that left is clean only if CPG
- *                    says it left on purpose (CPG_REASON_LEAVE), not when
- *                    it was cut off or died while LEAVING
- *   FIX_KEY          suggested fix K: the members key of a view includes the
- *                    totem ring id, so an ANNOUNCE (or SYNC, ACTIONS) of an
- *                    earlier view with the same members is stale
- *   FIX_ACK          suggested fix C: the coordinator is the only writer; a
- *                    CIB_DIFF is applied only in a view with quorum; the
- *                    version is (ring of the last change, epoch, digest);
- *                    the change is acknowledged once a majority applied it
+ *   NO_STAMP    mutation of fix 9: versions compared without the ring
+ * The suggested fixes (README.md, "Flaws"; numbers as there).  Without
+ * them the model is the protocol as doc/protocol.md writes it today.
+ *   FIX_STALE        1: ACTIONS carry the dispatcher's view key and are
+ *                    dropped in any other view or from a non-coordinator
+ *   FIX_FENCE_ALL    2: every start waits until no unclean node is left,
+ *                    whatever its history says
+ *   FIX_REASON       3: a node that left is clean only if CPG says it left
+ *                    on purpose (CPG_REASON_LEAVE), not when it was cut
+ *                    off or died while LEAVING
+ *   FIX_INFLIGHT     4: ANNOUNCE carries the operation the node's executor
+ *                    was asked for and has not reported; the barrier
+ *                    rebuilds the in-flight table from those
+ *   FIX_DEFER        5: a confchg drops the messages deferred in the view
+ *                    it ends; ANNOUNCE carries "leaving"
+ *   FIX_STICKY       6a: "a node joined" stays true until ACTIVE: a sync
+ *                    that a confchg interrupted is still owed
+ *   FIX_UNION        6b: an unclean non-member may run R if our CIB or any
+ *                    announcer says so (the merge and the no-sync rebuild)
+ *   FIX_KEY          7: the members key includes the totem ring id, so an
+ *                    ANNOUNCE (SYNC, ACTIONS) of an earlier view with the
+ *                    same members is stale
+ *   FIX_PID          8: ANNOUNCE names the followed coordinator as
+ *                    nodeid:pid (a restarted node is not it), a node that
+ *                    never completed a barrier announces no succession, and
+ *                    the chosen coordinator heads the new list
+ *   FIX_ACK          9: the coordinator is the only writer; a CIB_DIFF is
+ *                    applied only in a view with quorum; the version is
+ *                    (ring of the last change, epoch, digest); the change
+ *                    is acknowledged once a majority applied it
+ *   FIX_UNSEEN       10: startup fencing: a non-member that no announcer
+ *                    knows to be down cleanly is unclean
+ *   FIX_PENDING      (not required with 2 and 3) a start in flight on a
+ *                    node that leaves counts as "may run there"
  */
 
 #define N 3
@@ -116,7 +124,11 @@ mtype = { MSG_ANNOUNCE, MSG_SYNC, MSG_CIB_DIFF, MSG_ACTIONS, MSG_OP_RESULT,
 /* a configuration is a set of changes (bit per change id): its digest; its
  * epoch is the number of changes.  config_beats() of view.c: */
 #define CONTENT(a)  ((a) & 7)
+#ifdef NO_STAMP
+#define STAMP(a)    0
+#else
 #define STAMP(a)    ((a) >> 3)
+#endif
 #define BEATS(a, b) (STAMP(a) > STAMP(b) || (STAMP(a) == STAMP(b) && \
                      (POP(CONTENT(a)) > POP(CONTENT(b)) || \
                       (POP(CONTENT(a)) == POP(CONTENT(b)) && CONTENT(a) > CONTENT(b)))))
@@ -127,10 +139,16 @@ bool alive[N + 1];   /* vigild runs */
 bool running[N + 1]; /* R really runs there (survives a vigild crash) */
 byte comp[N + 1];    /* component: lowest node id in it; 0 when not alive */
 bool pend[N + 1];    /* a confchg of this node's component is not delivered */
+byte tcnt[N + 1];    /* while pend: how many messages at the head of the
+                      * outbox were on the wire before the ring broke (they
+                      * may still be delivered in the old view); the rest
+                      * wait for the confchg */
 byte lclean[N + 1];  /* nodes whose leaving that pending confchg reports as
                       * CPG_REASON_LEAVE (a clean exit), not NODEDOWN/PROCDOWN */
 byte inc[N + 1];     /* incarnation: the vigild pid, mod 2 */
-byte nfault, nrepair, nchange;
+byte nfault, nrepair;
+byte used;           /* change ids used: the id is chosen freely, so that
+                      * the digest order of two changes is explored both ways */
 bool quiet;          /* PROP4: no more faults, repairs or changes */
 
 /* ---- the replica, per node (volatile unless noted) -------------------- */
@@ -159,6 +177,8 @@ byte vring[N + 1];     /* the ring of the node's current view */
 byte hist[N + 1];      /* nodes whose history says R is started */
 byte uncl[N + 1];      /* unclean nodes */
 byte dexp[N + 1];      /* nodes with expected=down (sent LEAVING) */
+byte down[N + 1];      /* non-members known down cleanly (left on purpose,
+                        * or fenced); FIX_UNSEEN: the others are unclean */
 byte infl[N + 1];      /* the in-flight table */
 /* the barrier: announcements received, per receiver */
 typedef Row { byte a[N + 1] };
@@ -169,7 +189,8 @@ Row a_info[N + 1];     /* followed | had_quorum << 2 | running << 3 |
                         * leaving << 4 | followed anyone << 5 */
 Row a_cfg[N + 1];      /* their configuration */
 Row a_uncl[N + 1];     /* unclean nodes they know | those running R << 3 */
-Row a_infl[N + 1];     /* FIX_INFLIGHT: their executors' pending operations */
+Row a_infl[N + 1];     /* their executor's pending operation (FIX_INFLIGHT)
+                        * | nodes they know down cleanly << 2 */
 Row a_fok[N + 1];      /* ghost (PROP3): whom they followed, if that process is a member */
 /* local to the node, not replicated */
 byte busy[N + 1];      /* own ACTIONS not yet applied here */
@@ -191,7 +212,7 @@ hidden short d1, p1;
 hidden byte d2, d3, d4, d5, d6, p2, p3, p4, p5, p6, ps;
 hidden byte h_r, h_dx, h_x, h_y, h_i, h_id, h_s, h_base, h_k, h_a, h_c, h_f;
 hidden byte h_best, h_bestf, h_long, h_w, h_m, h_t, h_M, h_old, h_left, h_join;
-hidden byte h_hist, h_uncl, h_uh, h_op, h_ca, h_cb, h_inf, h_dexp;
+hidden byte h_hist, h_uncl, h_uh, h_op, h_ca, h_cb, h_inf, h_dexp, h_down;
 hidden byte h_hq;
 hidden byte h_new[N + 1];
 
@@ -228,7 +249,7 @@ inline check()
                 assert(coord[h_ca] == coord[h_cb] && succ[h_ca] == succ[h_cb]);
                 assert(cfg[h_ca] == cfg[h_cb] && hist[h_ca] == hist[h_cb] &&
                        uncl[h_ca] == uncl[h_cb] && infl[h_ca] == infl[h_cb] &&
-                       dexp[h_ca] == dexp[h_cb])
+                       dexp[h_ca] == dexp[h_cb] && down[h_ca] == down[h_cb])
             :: else -> skip
             fi;
 #endif
@@ -282,6 +303,7 @@ inline kill_vigild(n, clean)
     for (h_x : 1 .. N) {
         if
         :: alive[h_x] && comp[h_x] == comp[n] ->
+            if :: !pend[h_x] -> tcnt[h_x] = len(out[h_x]) :: else -> skip fi;
             pend[h_x] = true;
             if
             :: clean -> lclean[h_x] = lclean[h_x] | BIT(n)
@@ -294,14 +316,14 @@ inline kill_vigild(n, clean)
 #ifdef FIX_ACK
     vring[n] = 0;
 #endif
-    comp[n] = 0; pend[n] = false;
+    comp[n] = 0; pend[n] = false; tcnt[n] = 0;
     recanon();
     do :: len(out[n]) > 0 -> out[n]?_, _, _, _, _, _, _ :: else -> break od;
     do :: len(defq[n]) > 0 -> defq[n]?_, _, _, _, _, _, _, _ :: else -> break od;
     do :: len(exq[n]) > 0 -> exq[n]?_ :: else -> break od;
     st[n] = JOINING; leaving[n] = false; vmask[n] = 0; key[n] = 0; succ[n] = 0;
     coord[n] = 0; followed[n] = 0; followed_inc[n] = 0; q[n] = false; joined_now[n] = false;
-    needsync[n] = false; src[n] = 0; hist[n] = 0; uncl[n] = 0; dexp[n] = 0;
+    needsync[n] = false; src[n] = 0; hist[n] = 0; uncl[n] = 0; dexp[n] = 0; down[n] = 0;
     infl[n] = 0; ann_got[n] = 0; ann_ord[n] = 0; busy[n] = 0; fpend[n] = 0;
     for (h_x : 1 .. N) {
         a_succ[n].a[h_x] = 0; a_info[n].a[h_x] = 0; a_cfg[n].a[h_x] = 0;
@@ -360,7 +382,7 @@ inline set_succession(n, base)
  * own history for those we knew unclean, else the announced one). */
 inline merged_status(n)
 {
-    h_uncl = uncl[n]; h_uh = 0; h_hist = 0; h_inf = infl[n]; h_dexp = dexp[n];
+    h_uncl = uncl[n]; h_uh = 0; h_hist = 0; h_inf = infl[n]; h_dexp = dexp[n]; h_down = down[n];
 #ifdef FIX_INFLIGHT
     h_inf = 0;
 #endif
@@ -368,19 +390,26 @@ inline merged_status(n)
         if
         :: (vmask[n] & BIT(h_m)) != 0 ->
             h_uncl = h_uncl | (a_uncl[n].a[h_m] & 7);
+            h_down = h_down | (a_infl[n].a[h_m] >> 2);
             h_uh = h_uh | ((a_uncl[n].a[h_m] >> 3) & 7);
             if :: ANNRUN(n, h_m) -> h_hist = h_hist | BIT(h_m) :: else -> skip fi;
 #ifdef FIX_DEFER
             if :: ANNLEAVE(n, h_m) -> h_dexp = h_dexp | BIT(h_m) :: else -> skip fi;
 #endif
 #ifdef FIX_INFLIGHT
-            ISET(h_inf, h_m, a_infl[n].a[h_m]);
+            ISET(h_inf, h_m, a_infl[n].a[h_m] & 3);
 #endif
             skip
         :: else -> skip
         fi
     }
+#ifdef FIX_UNSEEN
+    /* startup fencing: a node nobody knows to be down cleanly may run
+     * anything (a restarted node's status was discarded) */
+    h_uncl = h_uncl | (~h_down & 7);
+#endif
     h_uncl = h_uncl & ~vmask[n] & 7;
+    h_down = h_down & ~h_uncl & ~vmask[n] & 7;
     for (h_m : 1 .. N) {
         if
         :: (vmask[n] & BIT(h_m)) != 0 -> skip
@@ -430,8 +459,14 @@ inline apply(n, s, t, f1, f2, f3, f4, f5, f6)
 #endif
             held[n] = held[n] | CONTENT(cfg[n]);
 #ifdef FIX_ACK
+            /* ghost of the confirmations: acknowledged at the origin as
+             * soon as it and a majority applied it (never later than a
+             * real origin could know) */
             diffv[s].a[f2] = diffv[s].a[f2] | BIT(n);
-            if :: n == s && POP(diffv[s].a[f2]) >= 2 -> acked = acked | (1 << f2) :: else -> skip fi
+            if
+            :: (diffv[s].a[f2] & BIT(s)) != 0 && POP(diffv[s].a[f2]) >= 2 -> acked = acked | (1 << f2)
+            :: else -> skip
+            fi
 #else
             if :: n == s -> acked = acked | (1 << f2) :: else -> skip fi
 #endif
@@ -468,6 +503,7 @@ inline apply(n, s, t, f1, f2, f3, f4, f5, f6)
         /* f1: the target, fenced with success: clean, down, history erased */
         uncl[n] = uncl[n] & ~BIT(f1) & 7;
         hist[n] = hist[n] & ~BIT(f1) & 7;
+        down[n] = (down[n] | BIT(f1)) & ~vmask[n] & 7;
         IDROP(infl[n], f1);
         if :: s == n -> fpend[n] = fpend[n] & ~BIT(f1) & 7 :: else -> skip fi
     :: t == MSG_LEAVING ->
@@ -508,7 +544,21 @@ inline complete_barrier(n)
         fi
     }
     if
+#ifdef FIX_PID
+    :: h_best != 0 ->
+        /* the coordinator they follow stays at the head, even if its own
+         * list is empty (it never completed a barrier) */
+        h_base = h_best;
+        for (h_i : 0 .. 2) {
+            h_id = SGET(a_succ[n].a[h_best], h_i);
+            if
+            :: h_id != 0 && !SHAS(h_base, h_id) -> s_append(h_base, h_id)
+            :: else -> skip
+            fi
+        }
+#else
     :: h_best != 0 -> h_base = a_succ[n].a[h_best]
+#endif
     :: else -> h_base = a_succ[n].a[h_long]
     fi;
     set_succession(n, h_base);
@@ -546,11 +596,11 @@ inline complete_barrier(n)
     if
     :: !needsync[n] ->
         /* nodes only left: everyone rebuilds the status the same way */
-        hist[n] = h_hist; uncl[n] = h_uncl; infl[n] = h_inf; dexp[n] = h_dexp;
+        hist[n] = h_hist; uncl[n] = h_uncl; infl[n] = h_inf; dexp[n] = h_dexp; down[n] = h_down;
         activate(n)
     :: needsync[n] && src[n] == n ->
         assert(len(out[n]) < OUTQ);
-        out[n]!MSG_SYNC(key[n], cfg[n], h_hist | (h_uncl << 3), h_inf, h_dexp, 0)
+        out[n]!MSG_SYNC(key[n], cfg[n], h_hist | (h_uncl << 3), h_inf, h_dexp, h_down)
     :: else -> skip
     fi
 }
@@ -562,7 +612,7 @@ inline recv(r, s)
     :: st[r] == JOINING -> skip
     :: dt == MSG_ANNOUNCE ->
         /* d1 key, d2 succession, d3 followed|quorum|running, d4 config,
-         * d5 unclean|their R, d6 in-flight (FIX_INFLIGHT) */
+         * d5 unclean|their R, d6 pending operation (FIX_INFLIGHT)|down<<2 */
         if
         :: st[r] == SYNCING && d1 == key[r] && (vmask[r] & BIT(s)) != 0 && ann_got[r] != vmask[r] ->
             if
@@ -592,9 +642,7 @@ inline recv(r, s)
             :: else -> skip
             fi;
 #endif
-#ifdef FIX_INFLIGHT
             a_infl[r].a[s] = d6;
-#endif
             if
             :: ann_got[r] == vmask[r] -> complete_barrier(r)
             :: else -> skip
@@ -602,12 +650,13 @@ inline recv(r, s)
         :: else -> skip /* stale, not a member, or a duplicate */
         fi
     :: dt == MSG_SYNC ->
-        /* d1 key, d2 config, d3 status R|unclean, d4 in-flight, d5 expected-down */
+        /* d1 key, d2 config, d3 status R|unclean, d4 in-flight, d5 expected-down,
+         * d6 known down */
         if
         :: st[r] == SYNCING && d1 == key[r] && coord[r] != 0 && needsync[r] && s == src[r] ->
             printf("  n%d: SYNC applied\n", r);
             cfg[r] = d2; held[r] = held[r] | CONTENT(d2);
-            hist[r] = d3 & 7; uncl[r] = d3 >> 3; infl[r] = d4; dexp[r] = d5;
+            hist[r] = d3 & 7; uncl[r] = d3 >> 3; infl[r] = d4; dexp[r] = d5; down[r] = d6;
             activate(r)
         :: else -> skip
         fi
@@ -647,6 +696,7 @@ inline confchg(n, M)
 #endif
             :: else -> uncl[n] = uncl[n] | BIT(h_x)
             fi;
+            if :: (uncl[n] & BIT(h_x)) == 0 -> down[n] = down[n] | BIT(h_x) :: else -> skip fi;
             IDROP(infl[n], h_x)
         :: else -> skip
         fi
@@ -656,6 +706,7 @@ inline confchg(n, M)
     vring[n] = ring;
 #endif
     uncl[n] = uncl[n] & ~(M) & 7;
+    down[n] = down[n] & ~(M) & 7;
     dexp[n] = dexp[n] & ~h_join & 7;
     vmask[n] = M;
     key[n] = M;
@@ -666,7 +717,12 @@ inline confchg(n, M)
     /* the view is named by its ring too: the same members twice are two views */
     key[n] = key[n] | (ring << 6);
 #endif
+#ifdef FIX_STICKY
+    /* a sync that a confchg interrupted is still owed */
+    joined_now[n] = (h_join != 0) || (st[n] == SYNCING && (joined_now[n] || needsync[n]));
+#else
     joined_now[n] = (h_join != 0);
+#endif
     /* 2. succession: a node that just joined knows no history */
     if :: (h_join & BIT(n)) != 0 -> h_base = 0 :: else -> h_base = succ[n] fi;
     set_succession(n, h_base);
@@ -712,7 +768,7 @@ inline confchg(n, M)
     out[n]!MSG_ANNOUNCE(key[n], h_s,
                         followed[n] | (h_hq << 2) | (running[n] << 3) | (leaving[n] << 4) |
                         (followed_inc[n] << 5),
-                        cfg[n], uncl[n] | ((hist[n] & uncl[n]) << 3), h_op)
+                        cfg[n], uncl[n] | ((hist[n] & uncl[n]) << 3), h_op | (down[n] << 2))
 }
 
 /* The sequencer delivers the pending confchg of component c. */
@@ -728,7 +784,7 @@ inline deliver_confchg(c)
 #endif
     for (h_dx : 1 .. N) {
         if
-        :: (h_M & BIT(h_dx)) != 0 -> pend[h_dx] = false; confchg(h_dx, h_M)
+        :: (h_M & BIT(h_dx)) != 0 -> pend[h_dx] = false; tcnt[h_dx] = 0; confchg(h_dx, h_M)
         :: else -> skip
         fi
     }
@@ -779,7 +835,9 @@ inline deliver(s)
 /* the steps                                                               */
 
 #define DELIVER(s) \
-    :: d_step { alive[s] && len(out[s]) > 0 -> deliver(s); check(); skip }
+    :: d_step { alive[s] && len(out[s]) > 0 && (!pend[s] || tcnt[s] > 0) -> \
+        if :: pend[s] -> tcnt[s]-- :: else -> skip fi; \
+        deliver(s); check(); skip }
 
 #define CONFCHG(c) \
     :: d_step { alive[c] && comp[c] == c && pend[c] -> deliver_confchg(c); check(); skip }
@@ -816,11 +874,14 @@ inline deliver(s)
 #else
 #define ORIGIN(o) 1
 #endif
-#define CHANGE(o) \
-    :: d_step { !quiet && alive[o] && st[o] == ACTIVE && q[o] && nchange < MAXCHG && ORIGIN(o) && \
+#define CHANGE_ID(o, id) \
+    :: d_step { !quiet && alive[o] && st[o] == ACTIVE && q[o] && id < MAXCHG && \
+                (used & (1 << id)) == 0 && ORIGIN(o) && \
                 len(out[o]) < OUTQ -> \
-        printf("tool: change %d at n%d\n", nchange, o); \
-        out[o]!MSG_CIB_DIFF(CONTENT(cfg[o]), nchange, 0, 0, 0, 0); nchange++; check(); skip }
+        printf("tool: change %d at n%d\n", id, o); \
+        out[o]!MSG_CIB_DIFF(CONTENT(cfg[o]), id, 0, 0, 0, 0); used = used | (1 << id); \
+        check(); skip }
+#define CHANGE(o) CHANGE_ID(o, 0) CHANGE_ID(o, 1) CHANGE_ID(o, 2)
 
 /* vigild dies (kill -9): R keeps running; the operation under way in the
  * executor's agent may or may not complete */
@@ -841,7 +902,12 @@ inline deliver(s)
     :: d_step { !quiet && nfault < MAXF && alive[n] && HASMATE(n) -> \
         nfault++; \
         for (h_x : 1 .. N) { \
-            if :: alive[h_x] && comp[h_x] == comp[n] -> pend[h_x] = true :: else -> skip fi \
+            if \
+            :: alive[h_x] && comp[h_x] == comp[n] -> \
+                if :: !pend[h_x] -> tcnt[h_x] = len(out[h_x]) :: else -> skip fi; \
+                pend[h_x] = true \
+            :: else -> skip \
+            fi \
         } \
         printf("FAULT: n%d cut off\n", n); \
         for (h_x : 1 .. N) { lclean[h_x] = lclean[h_x] & ~BIT(n) & 7 } \
@@ -882,7 +948,7 @@ inline deliver(s)
         nrepair++; \
         if :: !up[n] -> up[n] = true; running[n] = false :: else -> skip fi; \
         alive[n] = true; inc[n] = 1 - inc[n]; \
-        printf("REPAIR: vigild on n%d restarts (with n%d), R %d\n", n, m, running[n]); \
+        printf("REPAIR: vigild on n%d restarts (joining n%d, 0: alone), R %d\n", n, m, running[n]); \
         if :: m == 0 -> comp[n] = n :: else -> comp[n] = comp[m] fi; \
         recanon(); deliver_confchg(comp[n]); check(); skip }
 
