@@ -76,6 +76,7 @@ struct vgl_replica {
     GHashTable *pending;   /* req (uint64 *) → pending_change */
     uint64_t next_req;
     bool quorate, quorum_current, leaving;
+    bool gained;           /* the last confchg brought members in */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -246,6 +247,7 @@ const vgl_view *vgl_replica_view(const vgl_replica *r) { return r->view; }
 const char *vgl_replica_my_name(const vgl_replica *r) { return r->my_name; }
 guint vgl_replica_inflight_count(const vgl_replica *r) { return g_hash_table_size(r->inflight); }
 bool vgl_replica_is_leaving(const vgl_replica *r) { return r->leaving; }
+bool vgl_replica_view_gained_members(const vgl_replica *r) { return r->gained; }
 
 bool vgl_replica_is_active(const vgl_replica *r)
 {
@@ -445,6 +447,7 @@ void vgl_replica_confchg(vgl_replica *r, const vgl_member *members, size_t n,
             node_left(r, &left[i]);
     }
     g_hash_table_remove_all(r->anns);
+    r->gained = n_joined > 0;
     qb_log(LOG_INFO, "view: %zu members (%zu left, %zu joined)", n, n_left, n_joined);
     if (vgl_view_confchg(r->view, members, n, joined, n_joined))
         send_announce(r);

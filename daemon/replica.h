@@ -83,6 +83,8 @@ bool vgl_replica_is_active(const vgl_replica *r);
 /* True when, per the status section, no resource runs on [in] uname. */
 bool vgl_replica_runs_nothing(const vgl_replica *r, const char *uname);
 bool vgl_replica_is_leaving(const vgl_replica *r);
+/* Did the last view change bring members in (a join or a healed split)? */
+bool vgl_replica_view_gained_members(const vgl_replica *r);
 
 /* Sending: a message built by the caller (replica-independent types such as
  * OP_RESULT, ATTR, FENCE_RESULT, ACTIONS).  Takes ownership of m. */

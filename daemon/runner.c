@@ -22,7 +22,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <libxml/tree.h>
 #include <qb/qblog.h>
+#include <vigil/sched.h>
 
 #include "daemon/exec.h"
 #include "daemon/fencer.h"
@@ -32,6 +34,7 @@ typedef struct op_rec {
     uint64_t tid;
     uint32_t aid;
     bool has_action;  /* the first result still owes the action its answer */
+    bool silent;      /* housekeeping (re-announce): log only, record nothing */
     char *rsc, *klass, *provider, *type, *op, *digest;
     uint32_t interval;
     int expected;
@@ -114,6 +117,13 @@ static void on_exec_result(const vgl_exec_result *res, void *ud)
 
     if (o == NULL)
         return;
+    if (o->silent) {
+        qb_log(res->rc == 0 ? LOG_INFO : LOG_WARNING, "%s: %s on %s: rc %d%s%s", o->rsc, o->op,
+               vgl_replica_my_name(n->r), res->rc, res->reason && *res->reason ? ": " : "",
+               res->reason ? res->reason : "");
+        g_hash_table_remove(n->ops, &res->token);
+        return;
+    }
     if (res->status == VGL_EXEC_CANCELLED && o->interval > 0 && !o->has_action) {
         g_hash_table_remove(n->ops, &res->token); /* a monitor stopped with its resource */
         return;
@@ -280,6 +290,39 @@ done:
         g_variant_unref(params);
 }
 
+/* Run an action for our own housekeeping: not recorded, only logged.
+ * Takes params. */
+static void submit_silent(vgl_runner *n, const char *rsc, const char *provider, const char *type,
+                          const char *action, GHashTable *params)
+{
+    op_rec *o = g_new0(op_rec, 1);
+    vgl_exec_request req = { 0 };
+    uint64_t token = ++n->next_token, call = 0;
+    char *err = NULL;
+
+    o->silent = true;
+    o->rsc = g_strdup(rsc);
+    o->klass = g_strdup("ocf");
+    o->provider = g_strdup(provider);
+    o->type = g_strdup(type);
+    o->op = g_strdup(action);
+    o->digest = g_strdup("");
+    req.rsc_id = rsc;
+    req.rsc_class = "ocf";
+    req.provider = provider;
+    req.type = type;
+    req.action = action;
+    req.params = params;
+    req.token = token;
+    g_hash_table_insert(n->ops, g_memdup2(&token, sizeof(token)), o);
+    if (vgl_exec_submit(n->exec, &req, &call, &err) != 0) {
+        qb_log(LOG_WARNING, "%s: %s refused: %s", rsc, action, err ? err : "?");
+        g_hash_table_remove(n->ops, &token);
+    }
+    g_free(err);
+    g_hash_table_unref(params);
+}
+
 /* ------------------------------------------------------------- fencing */
 
 typedef struct fence_job {
@@ -367,6 +410,65 @@ void vgl_runner_dispatched(vgl_runner *n, uint64_t tid, GVariant *action)
     g_variant_dict_clear(&d);
 }
 
+/* ------------------------------------------------------- re-announce */
+
+static bool is_el(const xmlNode *x, const char *name)
+{
+    return x->type == XML_ELEMENT_NODE && strcmp((const char *)x->name, name) == 0;
+}
+
+/* The plain instance attributes of a primitive (no rules). */
+static GHashTable *primitive_params(const xmlNode *prim)
+{
+    GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+    for (const xmlNode *ia = prim->children; ia; ia = ia->next) {
+        if (!is_el(ia, "instance_attributes"))
+            continue;
+        for (const xmlNode *nv = ia->children; nv; nv = nv->next) {
+            xmlChar *k, *v;
+            if (!is_el(nv, "nvpair"))
+                continue;
+            k = xmlGetProp(nv, (const xmlChar *)"name");
+            v = xmlGetProp(nv, (const xmlChar *)"value");
+            if (k && v && !g_hash_table_contains(h, k))
+                g_hash_table_insert(h, g_strdup((char *)k), g_strdup((char *)v));
+            xmlFree(k);
+            xmlFree(v);
+        }
+    }
+    return h;
+}
+
+/* After a partition heals (or any view change that brought nodes in),
+ * the holder of a virtual IP announces it again: during the split,
+ * switches and clients may have learned another owner.  keepalived leaves
+ * them wrong until the next gratuitous ARP; we send one at once. */
+static void reannounce(vgl_runner *n)
+{
+    const char *me = vgl_replica_my_name(n->r);
+    vgl_sched_view *v = vgl_replica_sched_view(n->r);
+    vgl_transition *t = NULL;
+
+    if (vgl_sched_run(vgl_cib_xml(vgl_replica_cib(n->r)), v, 0, &t) == 0) {
+        for (size_t i = 0; i < vgl_transition_placement_count(t); i++) {
+            const vgl_placement *p = vgl_transition_placement(t, i);
+            const xmlNode *prim;
+            bool here = false;
+            for (size_t j = 0; j < vgl_placement_current_count(p); j++)
+                here |= strcmp(vgl_placement_current(p, j), me) == 0;
+            if (!here || g_strcmp0(vgl_placement_agent(p), "ocf:vigil:IPaddr") != 0)
+                continue;
+            prim = vgl_cib_find(vgl_replica_cib(n->r), vgl_placement_resource(p));
+            if (prim)
+                submit_silent(n, vgl_placement_resource(p), "vigil", "IPaddr", "reload",
+                              primitive_params(prim));
+        }
+    }
+    vgl_transition_free(t);
+    vgl_sched_view_free(v);
+}
+
 /* ------------------------------------------------- shutdown, self-fence */
 
 unsigned vgl_runner_busy(const vgl_runner *n)
@@ -425,6 +527,9 @@ void vgl_runner_changed(vgl_runner *n, unsigned what)
 {
     bool current = false;
     bool q = vgl_replica_quorate(n->r, &current);
+
+    if ((what & VGL_CHG_ACTIVE) && vgl_replica_view_gained_members(n->r))
+        reannounce(n);
 
     if (n->opts.self_fence_ms > 0) {
         if (!(q && current) && vgl_replica_is_active(n->r) && n->self_fence_src == 0)

@@ -293,7 +293,7 @@ lab_destroy() {
     local i
     [ -d "$LAB_DIR" ] || return 0
     if declare -F lab_power_stop >/dev/null; then lab_power_stop; fi
-    [ -n "${LAB_WATCH_PID:-}" ] && kill -TERM "$LAB_WATCH_PID" 2>/dev/null
+    [ -n "${LAB_WATCH_PID:-}" ] && kill -KILL "$LAB_WATCH_PID" 2>/dev/null
     for i in $(seq 1 "$LAB_NODES"); do
         _lab_signal_node "$i" CONT
         _lab_signal_node "$i" KILL
@@ -301,6 +301,9 @@ lab_destroy() {
     sleep 0.2
     for i in $(seq 1 "$LAB_NODES"); do
         ip netns del "$(lab_ns "$i")" 2>/dev/null
+    done
+    for i in $(seq 1 "${LAB_CLIENTS:-0}"); do
+        ip netns del "vgl-$LAB_ID-c$i" 2>/dev/null
     done
     ip netns del "$LAB_SW" 2>/dev/null
     if [ -n "${LAB_KEEP_LOGS:-}" ]; then
@@ -446,7 +449,13 @@ lab_watch_start() {
 # lab_watch_stop: stop it; prints its summary line (samples=.. double=..).
 lab_watch_stop() {
     [ -n "${LAB_WATCH_PID:-}" ] || return 1
+    local i
     kill -TERM "$LAB_WATCH_PID" 2>/dev/null
+    for i in $(seq 1 50); do
+        kill -0 "$LAB_WATCH_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$LAB_WATCH_PID" 2>/dev/null
     wait "$LAB_WATCH_PID" 2>/dev/null
     LAB_WATCH_PID=
     tail -n 1 "$LAB_DIR/vipwatch.log"
@@ -454,3 +463,25 @@ lab_watch_stop() {
 
 # A field of the checker's summary: lab_watch_field SUMMARY double
 lab_watch_field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+# ---- clients: hosts on the bridge that are not cluster nodes ----
+# lab_add_client: a namespace vgl-ID-cK with eth0 at 192.0.2.(200+K);
+# prints K.  lab_client_exec K CMD... runs a command there.
+LAB_CLIENTS=${LAB_CLIENTS:-0}
+lab_add_client() {
+    local k=$((LAB_CLIENTS + 1)) ns
+    ns="vgl-$LAB_ID-c$k"
+    ip netns add "$ns" || return 1
+    LAB_CLIENTS=$k
+    ip -n "$ns" link set lo up
+    ip -n "$LAB_SW" link add "c$k" type veth peer name eth0 netns "$ns"
+    ip -n "$LAB_SW" link set "c$k" master br0 up
+    ip -n "$ns" addr add "$LAB_SUBNET.$((200 + k))/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    echo "$k"
+}
+lab_client_exec() { local k=$1; shift; ip netns exec "vgl-$LAB_ID-c$k" "$@"; }
+# The MAC address of node N's eth0.
+lab_mac() { ip -n "$(lab_ns "$1")" -o link show eth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
+# The MAC client K has for IP, or nothing.
+lab_client_neigh() { ip -n "vgl-$LAB_ID-c$1" neigh show "$2" | sed -n 's/.*lladdr \([0-9a-f:]*\).*/\1/p'; }

@@ -85,6 +85,10 @@ typedef struct sampler {
 } sampler;
 
 static pthread_barrier_t start_bar, done_bar;
+/* Set by the main thread only, before the last start barrier: the signal
+ * may arrive while samplers are between the barriers, so they must not
+ * look at `stop` themselves. */
+static volatile bool quit;
 
 static void *sample_loop(void *p)
 {
@@ -93,7 +97,7 @@ static void *sample_loop(void *p)
 
     for (;;) {
         pthread_barrier_wait(&start_bar);
-        if (stop)
+        if (quit)
             return NULL;
         s->result = inside ? holds(s->family, s->addr) : -1;
         pthread_barrier_wait(&done_bar);
@@ -187,7 +191,8 @@ int main(int argc, char **argv)
             nanosleep(&ts, NULL);
         }
     }
-    pthread_barrier_wait(&start_bar); /* release the samplers: they see stop */
+    quit = true;
+    pthread_barrier_wait(&start_bar); /* release the samplers: they see quit */
     for (int i = 0; i < n; i++)
         pthread_join(threads[i], NULL);
     if (gap_start >= 0 && last_t - gap_start > max_gap)
