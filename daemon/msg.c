@@ -5,6 +5,11 @@
  * simply broken, so decoding never trusts a length, a type or a nesting
  * depth: GVariant checks the serialization, we check the top-level type,
  * the size before and after decompression, and each field's type on lookup.
+ *
+ * Rolling upgrades: a receiver accepts a message when the sender's range
+ * [min_version, version] meets its own; fields it does not know are simply
+ * never looked up.  The versions this build speaks can be moved for the
+ * mixed-cluster test (VIGIL_TEST_PROTO_VERSION, see msg.h), read once.
  */
 #include "config.h"
 
@@ -37,13 +42,64 @@ const char *vgl_msg_type_name(uint32_t type)
     return type_names[type];
 }
 
+/* ------------------------------------------------ the versions spoken */
+
+typedef struct proto {
+    uint32_t version, min;
+    bool overridden;
+} proto;
+
+/* VIGIL_TEST_PROTO_VERSION=N[:MIN] (see msg.h); false when s is not valid. */
+static bool proto_parse(const char *s, proto *p)
+{
+    guint64 n, min = VGL_PROTO_MIN;
+    char *end;
+
+    if (s == NULL || !g_ascii_isdigit(*s))
+        return false;
+    n = g_ascii_strtoull(s, &end, 10);
+    if (*end == ':') {
+        if (!g_ascii_isdigit(end[1]))
+            return false;
+        min = g_ascii_strtoull(end + 1, &end, 10);
+    }
+    if (*end != '\0' || n < VGL_PROTO_VERSION || n > UINT32_MAX || min < 1 || min > n)
+        return false;
+    p->version = (uint32_t)n;
+    p->min = (uint32_t)min;
+    p->overridden = true;
+    return true;
+}
+
+static const proto *proto_get(void)
+{
+    static proto p = { VGL_PROTO_VERSION, VGL_PROTO_MIN, false };
+    static gsize once = 0;
+
+    if (g_once_init_enter(&once)) {
+        proto o;
+        if (proto_parse(g_getenv("VIGIL_TEST_PROTO_VERSION"), &o))
+            p = o;
+        g_once_init_leave(&once, 1);
+    }
+    return &p;
+}
+
+uint32_t vgl_msg_proto_version(void) { return proto_get()->version; }
+uint32_t vgl_msg_proto_min(void) { return proto_get()->min; }
+bool vgl_msg_proto_overridden(void) { return proto_get()->overridden; }
+
 vgl_msg *vgl_msg_begin(vgl_msg_type type)
 {
+    const proto *p = proto_get();
     vgl_msg *m = g_new0(vgl_msg, 1);
-    m->version = VGL_PROTO_VERSION;
-    m->min_version = VGL_PROTO_MIN;
+
+    m->version = p->version;
+    m->min_version = p->min;
     m->type = type;
     m->fields = g_variant_dict_new(NULL);
+    if (p->version > VGL_PROTO_VERSION) /* what a newer release would add */
+        g_variant_dict_insert(m->fields, "x-future", "s", "older peers ignore this field");
     return m;
 }
 
@@ -127,18 +183,14 @@ GBytes *vgl_msg_encode(vgl_msg *m)
     return g_byte_array_free_to_bytes(out);
 }
 
-int vgl_msg_decode(const void *data, size_t len, vgl_msg **out, const char **why)
+/* The envelope of untrusted bytes: [out] *env (caller unrefs) or NULL with
+ * *why set.  Returns 0, VGL_E_PARSE or VGL_E_LIMIT. */
+static int unpack(const void *data, size_t len, GVariant **env, const char **why)
 {
-    const char *dummy;
     GBytes *body = NULL;
-    GVariant *v = NULL, *fields = NULL;
-    vgl_msg *m = NULL;
     int rc = VGL_E_PARSE;
 
-    *out = NULL;
-    if (why == NULL)
-        why = &dummy;
-    *why = NULL;
+    *env = NULL;
     if (data == NULL || len < 2) {
         *why = "message too short";
         goto done;
@@ -162,24 +214,59 @@ int vgl_msg_decode(const void *data, size_t len, vgl_msg **out, const char **why
         *why = "unknown message marker";
         goto done;
     }
-    v = g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE(ENVELOPE), body, FALSE));
-    if (!g_variant_is_normal_form(v)) {
+    *env = g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE(ENVELOPE), body, FALSE));
+    if (!g_variant_is_normal_form(*env)) {
         *why = "not a well-formed message (GVariant not in normal form)";
+        g_clear_pointer(env, g_variant_unref);
         goto done;
     }
+    rc = 0;
+done:
+    if (body)
+        g_bytes_unref(body);
+    return rc;
+}
+
+bool vgl_msg_peek_versions(const void *data, size_t len, uint32_t *version, uint32_t *min_version)
+{
+    const char *why;
+    GVariant *v = NULL;
+
+    *version = 0;
+    *min_version = 0;
+    if (unpack(data, len, &v, &why) != 0)
+        return false;
+    g_variant_get(v, "(uuu@a{sv})", version, min_version, NULL, NULL);
+    g_variant_unref(v);
+    return true;
+}
+
+int vgl_msg_decode(const void *data, size_t len, vgl_msg **out, const char **why)
+{
+    const proto *p = proto_get();
+    const char *dummy;
+    GVariant *v = NULL, *fields = NULL;
+    vgl_msg *m = NULL;
+    int rc;
+
+    *out = NULL;
+    if (why == NULL)
+        why = &dummy;
+    *why = NULL;
+    rc = unpack(data, len, &v, why);
+    if (rc != 0)
+        goto done;
+    rc = VGL_E_PROTOCOL;
     m = g_new0(vgl_msg, 1);
     g_variant_get(v, "(uuu@a{sv})", &m->version, &m->min_version, &m->type, &fields);
     m->fields = g_variant_dict_new(fields);
-    if (m->min_version > VGL_PROTO_VERSION || m->version < VGL_PROTO_MIN ||
-        m->min_version > m->version) {
+    if (m->min_version > p->version || m->version < p->min || m->min_version > m->version) {
         *why = "protocol versions do not meet";
-        rc = VGL_E_PROTOCOL;
         goto done;
     }
     if (m->type == 0 || m->type > VGL_MSG_TYPE_MAX) {
         /* A newer peer's message we do not know: not an error, but not ours. */
         *why = "unknown message type";
-        rc = VGL_E_PROTOCOL;
         goto done;
     }
     *out = m;
@@ -190,8 +277,6 @@ done:
         g_variant_unref(fields);
     if (v)
         g_variant_unref(v);
-    if (body)
-        g_bytes_unref(body);
     vgl_msg_free(m);
     return rc;
 }

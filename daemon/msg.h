@@ -7,6 +7,8 @@
  * above VGL_MSG_COMPRESS_AT bytes).  Fields are a dictionary so that a newer
  * sender may add fields that older receivers ignore (rolling upgrades).
  * Decoding is strict: size limits, normal form, exact types per field.
+ * A message is accepted when the two ranges [min_version, version] of the
+ * sender and of this build overlap (vgl_msg_proto_version/_min below).
  */
 #ifndef VGL_DAEMON_MSG_H
 #define VGL_DAEMON_MSG_H
@@ -38,6 +40,26 @@ typedef enum vgl_msg_type {
 
 const char *vgl_msg_type_name(uint32_t type);
 
+/* The protocol this build speaks: version sent in every message and the
+ * oldest version it accepts.  VGL_PROTO_VERSION and VGL_PROTO_MIN, unless
+ * the rolling-upgrade test hook is set: VIGIL_TEST_PROTO_VERSION=N or N:MIN
+ * in the environment (read once, on first use) makes this build announce
+ * protocol N, accept peers down to MIN (default VGL_PROTO_MIN), and, when
+ * N is newer than VGL_PROTO_VERSION, add the field "x-future" to every
+ * message it builds, as a newer release would add fields that older peers
+ * must ignore.  A value that is not N >= VGL_PROTO_VERSION, 1 <= MIN <= N
+ * is ignored.  vgl_msg_proto_overridden() says whether the hook is on. */
+uint32_t vgl_msg_proto_version(void);
+uint32_t vgl_msg_proto_min(void);
+bool vgl_msg_proto_overridden(void);
+
+/* The versions [out] *version and *min_version of a message, read from its
+ * envelope only (nothing else is checked), so that a message refused with
+ * VGL_E_PROTOCOL can be logged with the versions that do not meet.
+ * Returns false (and sets both to 0) when the bytes are not a message. */
+bool vgl_msg_peek_versions(const void *data, size_t len, uint32_t *version,
+                           uint32_t *min_version);
+
 /* A decoded message; fields is a GVariantDict over the a{sv}. */
 typedef struct vgl_msg {
     uint32_t version;
@@ -46,7 +68,8 @@ typedef struct vgl_msg {
     GVariantDict *fields;
 } vgl_msg;
 
-/* Building: start with vgl_msg_begin(), add fields with
+/* Building: start with vgl_msg_begin() (version and min_version are this
+ * build's, see vgl_msg_proto_version()), add fields with
  * g_variant_dict_insert(m->fields, "key", "s", value), then vgl_msg_encode(). */
 vgl_msg *vgl_msg_begin(vgl_msg_type type);
 
