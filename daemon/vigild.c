@@ -25,6 +25,7 @@
 #include <vigil/cib_store.h>
 #include <vigil/ipc_proto.h>
 
+#include "daemon/alerts.h"
 #include "daemon/cluster.h"
 #include "daemon/control.h"
 #include "daemon/coord.h"
@@ -38,6 +39,7 @@ typedef struct vigild {
     vgl_coord *coord;
     vgl_runner *runner;
     vgl_control *control;
+    vgl_alerts *alerts;
     vgl_cib_store *store;
     bool shutting_down, ready_notified, cluster_lost;
     guint escalation_src;
@@ -213,6 +215,7 @@ static void hook_fence_request(void *ud, const char *target, const char *origin)
 static void hook_event(void *ud, const char *kind, GVariant *fields)
 {
     vigild *d = ud;
+    vgl_alerts_event(d->alerts, vgl_replica_cib(d->replica), kind, fields);
     vgl_control_event(d->control, kind, fields);
 }
 
@@ -338,6 +341,7 @@ static int start(vigild *d)
                          : vgl_cluster_node_name(d->cluster, vgl_cluster_local_nodeid(d->cluster));
     qb_log(LOG_NOTICE, "vigild %s starting on %s (node id %u)", PACKAGE_VERSION, name,
            vgl_cluster_local_nodeid(d->cluster));
+    d->alerts = vgl_alerts_new(name);
     d->replica = vgl_replica_new(name, vgl_cluster_local_nodeid(d->cluster), d->store, cib, &rh, d);
     d->coord = vgl_coord_new(d->replica);
     ro.ocf_root = opt_ocf_root ? opt_ocf_root : VGL_OCF_ROOT_DEFAULT;
@@ -374,6 +378,8 @@ static void stop(vigild *d)
     d->runner = NULL;
     vgl_coord_free(d->coord);
     d->coord = NULL;
+    vgl_alerts_free(d->alerts);
+    d->alerts = NULL;
     if (d->cluster_lost) {
         /* No cpg_leave: the peers must see a failure, not a clean leave. */
         _exit(d->exit_code ? d->exit_code : 1);
