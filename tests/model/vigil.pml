@@ -119,8 +119,6 @@ mtype = { MSG_ANNOUNCE, MSG_SYNC, MSG_CIB_DIFF, MSG_ACTIONS, MSG_OP_RESULT,
 #define IGET(x, n)  (((x) >> (2 * ((n) - 1))) & 3)
 #define IDROP(x, n) x = ((x) & ~(3 << (2 * ((n) - 1)))) & 63
 #define ISET(x, n, op) x = (((x) & ~(3 << (2 * ((n) - 1)))) | ((op) << (2 * ((n) - 1)))) & 63
-/* the mask of nodes with a START in flight */
-#define ISTARTS(x)  ((IGET(x, 1) == A_START) + 2 * (IGET(x, 2) == A_START) + 4 * (IGET(x, 3) == A_START))
 /* a configuration is a set of changes (bit per change id): its digest; its
  * epoch is the number of changes.  config_beats() of view.c: */
 #define CONTENT(a)  ((a) & 7)
@@ -781,6 +779,7 @@ inline deliver_confchg(c)
     printf("confchg: view %d\n", h_M);
 #ifdef RING
     ring++;
+    assert(ring < 32); /* a bound of the model: the ring id in cfg has 5 bits */
 #endif
     for (h_dx : 1 .. N) {
         if
