@@ -345,6 +345,29 @@ int vgl_cluster_send(vgl_cluster *c, const void *data, size_t len)
     return 0;
 }
 
+size_t vgl_cluster_purge(vgl_cluster *c, bool (*drop)(const void *data, size_t len, void *ud),
+                         void *ud)
+{
+    GQueue keep = G_QUEUE_INIT;
+    GBytes *b;
+    size_t n = 0;
+
+    if (c == NULL || drop == NULL)
+        return 0;
+    while ((b = g_queue_pop_head(&c->sendq)) != NULL) {
+        gsize len;
+        const void *data = g_bytes_get_data(b, &len);
+        if (drop(data, len, ud)) {
+            g_bytes_unref(b);
+            n++;
+        } else {
+            g_queue_push_tail(&keep, b);
+        }
+    }
+    c->sendq = keep;
+    return n;
+}
+
 size_t vgl_cluster_queued(const vgl_cluster *c)
 {
     return c ? g_queue_get_length((GQueue *)&c->sendq) : 0;
@@ -400,6 +423,20 @@ char *vgl_cluster_node_name(vgl_cluster *c, uint32_t nodeid)
             name = nodelist_get(c, nodeid, "ring0_addr");
     }
     return name ? name : g_strdup_printf("node%u", nodeid);
+}
+
+bool vgl_cluster_two_node(vgl_cluster *c)
+{
+    uint8_t v8 = 0;
+    uint32_t v32 = 0;
+
+    if (c == NULL || !c->cmap_ok)
+        return false;
+    if (cmap_get_uint8(c->cmap, "quorum.two_node", &v8) == CS_OK)
+        return v8 != 0;
+    if (cmap_get_uint32(c->cmap, "quorum.two_node", &v32) == CS_OK)
+        return v32 != 0;
+    return false;
 }
 
 uint32_t *vgl_cluster_nodelist(vgl_cluster *c, size_t *n)

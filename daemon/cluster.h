@@ -55,6 +55,11 @@ void vgl_cluster_free(vgl_cluster *c);
  * the order of this node's messages.  Returns 0 or -errno / VGL_E_LIMIT. */
 int vgl_cluster_send(vgl_cluster *c, const void *data, size_t len);
 
+/* Drop the messages queued by back-pressure (not yet handed to corosync)
+ * for which [in] drop returns true.  Returns how many were dropped. */
+size_t vgl_cluster_purge(vgl_cluster *c, bool (*drop)(const void *data, size_t len, void *ud),
+                         void *ud);
+
 /* Messages queued by back-pressure and not yet handed to corosync. */
 size_t vgl_cluster_queued(const vgl_cluster *c);
 
@@ -66,6 +71,9 @@ bool vgl_cluster_quorum(const vgl_cluster *c, bool *current);
 /* The node's name from corosync's nodelist (nodelist.node.X.name, else
  * ring0_addr), or "node<ID>" when it has none.  Caller frees with g_free. */
 char *vgl_cluster_node_name(vgl_cluster *c, uint32_t nodeid);
+
+/* Whether corosync runs with two_node (votequorum). */
+bool vgl_cluster_two_node(vgl_cluster *c);
 
 /* Every node of corosync's nodelist, as ids; caller frees with g_free. */
 uint32_t *vgl_cluster_nodelist(vgl_cluster *c, size_t *n);

@@ -284,6 +284,7 @@ static void dispatch_ready(vgl_coord *c)
     }
     m = vgl_msg_begin(VGL_MSG_ACTIONS);
     g_variant_dict_insert(m->fields, "transition", "t", (guint64)c->tid);
+    g_variant_dict_insert(m->fields, "members", "s", vgl_view_members_key(vgl_replica_view(c->r)));
     g_variant_dict_insert(m->fields, "time", "x", (gint64)(g_get_real_time() / G_USEC_PER_SEC));
     g_variant_dict_insert_value(m->fields, "actions", g_variant_builder_end(&b));
     if (vgl_replica_send(c->r, m) == 0)
@@ -477,6 +478,7 @@ void vgl_coord_fence_request(vgl_coord *c, const char *target, const char *origi
     m = vgl_msg_begin(VGL_MSG_ACTIONS);
     /* A transition id of its own, so no transition counts it as its own. */
     g_variant_dict_insert(m->fields, "transition", "t", (guint64)g_get_real_time() | 1);
+    g_variant_dict_insert(m->fields, "members", "s", vgl_view_members_key(vgl_replica_view(c->r)));
     g_variant_dict_insert(m->fields, "time", "x", (gint64)(g_get_real_time() / G_USEC_PER_SEC));
     g_variant_dict_insert_value(m->fields, "actions", g_variant_builder_end(&b));
     vgl_replica_send(c->r, m);

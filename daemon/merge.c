@@ -169,6 +169,38 @@ static void merge_members(xmlNode *status, GHashTable *states)
     }
 }
 
+/* Add to [in,out] mine every lrm_resource of [in] theirs that mine lacks:
+ * for a node that may still run things, what anyone knows it may run. */
+static void union_history(xmlNode *mine, const xmlNode *theirs)
+{
+    xmlNode *lrm = (xmlNode *)child(mine, "lrm"), *rscs;
+    const xmlNode *their_rscs = child(child(theirs, "lrm"), "lrm_resources");
+
+    if (their_rscs == NULL)
+        return;
+    if (lrm == NULL) {
+        lrm = xmlNewChild(mine, NULL, (const xmlChar *)"lrm", NULL);
+        xmlChar *id = xmlGetProp(mine, (const xmlChar *)"id");
+        xmlSetProp(lrm, (const xmlChar *)"id", id ? id : (const xmlChar *)"");
+        xmlFree(id);
+    }
+    rscs = (xmlNode *)child(lrm, "lrm_resources");
+    if (rscs == NULL)
+        rscs = xmlNewChild(lrm, NULL, (const xmlChar *)"lrm_resources", NULL);
+    for (const xmlNode *r = their_rscs->children; r; r = r->next) {
+        xmlChar *id;
+        bool have = false;
+        if (!is_el(r, "lrm_resource"))
+            continue;
+        id = xmlGetProp(r, (const xmlChar *)"id");
+        for (const xmlNode *m = rscs->children; m && id && !have; m = m->next)
+            have = is_el(m, "lrm_resource") && attr_is(m, "id", (const char *)id);
+        if (!have)
+            xmlAddChild(rscs, xmlDocCopyNode((xmlNode *)r, mine->doc, 1));
+        xmlFree(id);
+    }
+}
+
 static void merge_unclean(xmlNode *status, GPtrArray *states, GHashTable *members)
 {
     for (guint i = 0; states && i < states->len; i++) {
@@ -182,9 +214,13 @@ static void merge_unclean(xmlNode *status, GPtrArray *states, GHashTable *member
         if (uname && !g_hash_table_contains(members, uname) &&
             state_unclean(xmlDocGetRootElement(piece))) {
             mine = find_state(status, (const char *)uname);
-            /* Unclean wins: keep ours if it says unclean too, else take theirs. */
+            /* Unclean wins; the history is the union of ours and theirs
+             * (protocol fix 6b): if anyone thinks it may run something,
+             * it may. */
             if (mine == NULL || !state_unclean(mine))
                 put_state(status, piece, (const char *)uname);
+            else
+                union_history((xmlNode *)mine, xmlDocGetRootElement(piece));
         }
         xmlFree(uname);
         xmlFreeDoc(piece);

@@ -33,6 +33,9 @@ static const char *type_names[] = {
     [VGL_MSG_LEAVING] = "leaving",
     [VGL_MSG_CLEANUP] = "cleanup",
     [VGL_MSG_FENCE_REQUEST] = "fence-request",
+    [VGL_MSG_CHANGE_REQUEST] = "change-request",
+    [VGL_MSG_CIB_APPLIED] = "cib-applied",
+    [VGL_MSG_CIB_REFUSED] = "cib-refused",
 };
 
 const char *vgl_msg_type_name(uint32_t type)

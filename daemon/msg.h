@@ -35,7 +35,10 @@ typedef enum vgl_msg_type {
     VGL_MSG_LEAVING = 8,     /* a node starts a clean shutdown */
     VGL_MSG_CLEANUP = 9,     /* forget a resource's history and fail counts */
     VGL_MSG_FENCE_REQUEST = 10, /* an operator asks the coordinator to fence */
-    VGL_MSG_TYPE_MAX = 10,
+    VGL_MSG_CHANGE_REQUEST = 11, /* a tool's change, for the coordinator to apply */
+    VGL_MSG_CIB_APPLIED = 12, /* a member applied and persisted a CIB_DIFF */
+    VGL_MSG_CIB_REFUSED = 13, /* the coordinator refused a CHANGE_REQUEST */
+    VGL_MSG_TYPE_MAX = 13,
 } vgl_msg_type;
 
 const char *vgl_msg_type_name(uint32_t type);

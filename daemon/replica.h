@@ -48,6 +48,12 @@ typedef struct vgl_replica_hooks {
     void (*fence_request)(void *ud, const char *target, const char *origin);
     /* For the event stream: kind and a{sv} fields (floating). */
     void (*event)(void *ud, const char *kind, GVariant *fields);
+    /* What this node's executor was asked to do and has not reported yet,
+     * as aa{sv} {transition:t, id:u, kind:s, rsc:s, ...} (floating); for
+     * ANNOUNCE.  NULL means nothing. */
+    GVariant *(*local_inflight)(void *ud);
+    /* Drop messages of the old view still queued for sending. */
+    void (*purge)(void *ud);
 } vgl_replica_hooks;
 
 /* [in] my_name: this node's name; [in] store: where the CIB is persisted
@@ -90,16 +96,25 @@ bool vgl_replica_view_gained_members(const vgl_replica *r);
  * OP_RESULT, ATTR, FENCE_RESULT, ACTIONS).  Takes ownership of m. */
 int vgl_replica_send(vgl_replica *r, vgl_msg *m);
 
-/* A configuration change requested by a tool on this node.  fn applies
- * the change to a copy of the CIB (and may be called again on a newer base
- * when another change won the race); done is called once, after the change
- * was applied here and persisted (rc 0), or with the reason it was not.
- * Returns 0 when the change went out, else an error (done not called). */
-typedef int (*vgl_change_fn)(vgl_cib *cib, gpointer arg, GPtrArray *errors);
+/* A configuration change requested by a tool on this node: [in] ops, an
+ * aa{sv} list of operations (daemon/changes.h; a floating reference is
+ * consumed).  The coordinator applies it and every member confirms; done
+ * is called once, when a majority of the cluster's nodes applied and
+ * persisted it (rc 0), or with the reason it was refused or lost
+ * (VGL_E_BUSY when the view changed first).  Returns 0 when the request
+ * went out, else an error (done not called): VGL_E_BUSY (no agreed view
+ * yet), VGL_E_NO_QUORUM. */
 typedef void (*vgl_change_done_fn)(gpointer ud, int rc, GPtrArray *errors);
-int vgl_replica_change_config(vgl_replica *r, vgl_change_fn fn, gpointer arg,
-                              GDestroyNotify arg_free, vgl_change_done_fn done,
+int vgl_replica_change_config(vgl_replica *r, GVariant *ops, vgl_change_done_fn done,
                               gpointer done_ud, GPtrArray *errors);
+
+/* How many members make a view quorate (for configuration changes): a
+ * majority of the configured nodes, or 1 for a two_node cluster. */
+void vgl_replica_set_quorum_size(vgl_replica *r, unsigned members);
+
+/* A result of this node's executor, about to be multicast: recorded in
+ * this node's own truth at once (what it announces after a view change). */
+void vgl_replica_local_result(vgl_replica *r, GVariant *result);
 
 /* Forget an in-flight action whose result will never come (the
  * coordinator's action timer expired).  Local only. */

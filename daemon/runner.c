@@ -53,6 +53,7 @@ struct vgl_runner {
     int watchdog_fd;
     unsigned fencing;     /* fence operations running here */
     GHashTable *devices;  /* fence devices "started" here (class stonith) */
+    GList *fence_jobs;    /* fence_job *, running here */
     bool shutdown_signalled;
 };
 
@@ -154,7 +155,12 @@ static void on_exec_result(const vgl_exec_result *res, void *ud)
         g_variant_dict_insert(&d, "action", "u", o->aid);
         o->has_action = false;
     }
-    queue_result(n, g_variant_dict_end(&d));
+    {
+        GVariant *rv = g_variant_ref_sink(g_variant_dict_end(&d));
+        vgl_replica_local_result(n->r, g_variant_ref(rv));
+        queue_result(n, rv);
+        g_variant_unref(rv);
+    }
     if (o->interval == 0 || res->status == VGL_EXEC_CANCELLED || res->status == VGL_EXEC_ERROR ||
         res->status == VGL_EXEC_NOT_INSTALLED)
         g_hash_table_remove(n->ops, &res->token);
@@ -340,6 +346,7 @@ static void fence_done(const vgl_fencer_result *res, void *ud)
     vgl_msg *m = vgl_msg_begin(VGL_MSG_FENCE_RESULT);
 
     n->fencing--;
+    n->fence_jobs = g_list_remove(n->fence_jobs, j);
     qb_log(res->ok ? LOG_NOTICE : LOG_ERR, "fence: %s of %s %s%s%s", j->action, j->target,
            res->ok ? "succeeded" : "failed", res->reason ? ": " : "", res->reason ? res->reason : "");
     g_variant_dict_insert(m->fields, "target", "s", j->target);
@@ -375,6 +382,7 @@ static void run_fence(vgl_runner *n, uint64_t tid, uint32_t aid, GVariantDict *d
     j->manual = g_variant_dict_lookup(d, "origin", "&s", &origin);
     j->origin = g_strdup(origin ? origin : vgl_replica_my_name(n->r));
     n->fencing++;
+    n->fence_jobs = g_list_prepend(n->fence_jobs, j);
     if (strcmp(j->target, vgl_replica_my_name(n->r)) == 0) {
         res.ok = false;
         res.rc = 1;
@@ -467,6 +475,45 @@ static void reannounce(vgl_runner *n)
     }
     vgl_transition_free(t);
     vgl_sched_view_free(v);
+}
+
+/* ------------------------------------------------------------ in flight */
+
+GVariant *vgl_runner_inflight(const vgl_runner *n)
+{
+    GVariantBuilder b;
+    GHashTableIter it;
+    gpointer k, v;
+
+    g_variant_builder_init(&b, G_VARIANT_TYPE("aa{sv}"));
+    g_hash_table_iter_init(&it, n->ops);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        op_rec *o = v;
+        GVariantDict d;
+        if (!o->has_action)
+            continue;
+        g_variant_dict_init(&d, NULL);
+        g_variant_dict_insert(&d, "transition", "t", (guint64)o->tid);
+        g_variant_dict_insert(&d, "id", "u", o->aid);
+        g_variant_dict_insert(&d, "kind", "s", o->op);
+        g_variant_dict_insert(&d, "rsc", "s", o->rsc);
+        g_variant_dict_insert(&d, "executor", "s", vgl_replica_my_name(n->r));
+        g_variant_builder_add_value(&b, g_variant_dict_end(&d));
+    }
+    for (GList *l = n->fence_jobs; l; l = l->next) {
+        const fence_job *j = l->data;
+        GVariantDict d;
+        if (j->manual)
+            continue;
+        g_variant_dict_init(&d, NULL);
+        g_variant_dict_insert(&d, "transition", "t", (guint64)j->tid);
+        g_variant_dict_insert(&d, "id", "u", j->aid);
+        g_variant_dict_insert(&d, "kind", "s", "fence");
+        g_variant_dict_insert(&d, "node", "s", j->target);
+        g_variant_dict_insert(&d, "executor", "s", vgl_replica_my_name(n->r));
+        g_variant_builder_add_value(&b, g_variant_dict_end(&d));
+    }
+    return g_variant_builder_end(&b);
 }
 
 /* ------------------------------------------------- shutdown, self-fence */

@@ -33,6 +33,10 @@ void vgl_runner_free(vgl_runner *n);
 void vgl_runner_dispatched(vgl_runner *n, uint64_t tid, GVariant *action);
 void vgl_runner_changed(vgl_runner *n, unsigned what);
 
+/* What this node's executor and fencer were asked by transitions and have
+ * not reported yet, as aa{sv} (floating), for ANNOUNCE. */
+GVariant *vgl_runner_inflight(const vgl_runner *n);
+
 /* Operations running or queued here (for STATUS and shutdown). */
 unsigned vgl_runner_busy(const vgl_runner *n);
 

@@ -21,9 +21,11 @@ typedef struct ann_rec {
     uint32_t nodeid;
     uint32_t *succession;
     size_t n_succession;
-    uint32_t coordinator;
+    uint32_t coordinator, coordinator_pid;
     bool had_quorum;
+    uint64_t view_epoch;
     uint32_t admin_epoch, epoch;
+    uint64_t stamp;
     char *digest;
 } ann_rec;
 
@@ -34,8 +36,10 @@ struct vgl_view {
     GArray *succession; /* uint32_t */
     char *key;
     GPtrArray *anns;    /* ann_rec *, in delivery order */
-    uint32_t coordinator, followed, sync_source;
-    bool need_sync, joined_now;
+    uint32_t coordinator, followed, followed_pid, sync_source;
+    bool need_sync, history;
+    uint64_t view_epoch, counter;
+    GHashTable *last_counter; /* "nodeid:pid" → highest counter seen */
 };
 
 static void ann_free(gpointer p)
@@ -55,6 +59,7 @@ vgl_view *vgl_view_new(uint32_t my_nodeid)
     v->succession = g_array_new(FALSE, TRUE, sizeof(uint32_t));
     v->anns = g_ptr_array_new_with_free_func(ann_free);
     v->key = g_strdup("");
+    v->last_counter = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     return v;
 }
 
@@ -65,6 +70,7 @@ void vgl_view_free(vgl_view *v)
     g_array_unref(v->members);
     g_array_unref(v->succession);
     g_ptr_array_unref(v->anns);
+    g_hash_table_unref(v->last_counter);
     g_free(v->key);
     g_free(v);
 }
@@ -149,17 +155,13 @@ bool vgl_view_confchg(vgl_view *v, const vgl_member *members, size_t n,
     for (size_t i = 0; i < n; i++)
         me_in |= (members[i].nodeid == v->me);
     rebuild_key(v);
-    v->joined_now = n_joined > 0;
-    /* A node that just joined knows no history: its provisional list is the
-     * view in node-id order; it learns the real one from the announcements. */
-    for (size_t i = 0; i < n_joined; i++) {
-        if (joined[i].nodeid == v->me)
-            g_array_set_size(old, 0);
-    }
+    /* A node that never completed a barrier knows no history: its
+     * provisional list is the view in node-id order, and it announces an
+     * empty one (it must not win the "longest list" rule). */
+    if (!v->history)
+        g_array_set_size(old, 0);
     set_succession(v, (const uint32_t *)old->data, old->len);
     g_array_unref(old);
-    if (v->coordinator)
-        v->followed = v->coordinator;
     v->coordinator = 0;
     v->sync_source = 0;
     v->need_sync = false;
@@ -183,21 +185,44 @@ static ann_rec *find_ann(const vgl_view *v, uint32_t nodeid)
     return NULL;
 }
 
-/* Does a's configuration beat b's?  (admin_epoch, epoch), then digest. */
+/* Does a's configuration beat b's?  (admin_epoch, stamp, epoch), then
+ * digest.  The stamp (view epoch of the last change) makes a change made by
+ * a later quorate view win over one an earlier view applied. */
 static bool config_beats(const ann_rec *a, const ann_rec *b)
 {
     if (a->admin_epoch != b->admin_epoch)
         return a->admin_epoch > b->admin_epoch;
+    if (a->stamp != b->stamp)
+        return a->stamp > b->stamp;
     if (a->epoch != b->epoch)
         return a->epoch > b->epoch;
     return g_strcmp0(a->digest, b->digest) > 0;
 }
 
+static uint32_t member_pid(const vgl_view *v, uint32_t nodeid)
+{
+    for (guint i = 0; i < v->members->len; i++) {
+        const vgl_member *m = &g_array_index(v->members, vgl_member, i);
+        if (m->nodeid == nodeid)
+            return m->pid;
+    }
+    return 0;
+}
+
+/* The coordinator a announced, if that very process is a member. */
+static bool follows_member(const vgl_view *v, const ann_rec *a)
+{
+    return a->coordinator != 0 && member_pid(v, a->coordinator) == a->coordinator_pid &&
+           a->coordinator_pid != 0;
+}
+
 static uint32_t followers(const vgl_view *v, uint32_t coord)
 {
     uint32_t n = 0;
-    for (guint i = 0; i < v->anns->len; i++)
-        n += ((ann_rec *)g_ptr_array_index(v->anns, i))->coordinator == coord;
+    for (guint i = 0; i < v->anns->len; i++) {
+        const ann_rec *a = g_ptr_array_index(v->anns, i);
+        n += follows_member(v, a) && a->coordinator == coord;
+    }
     return n;
 }
 
@@ -235,7 +260,7 @@ static const ann_rec *choose_base(const vgl_view *v)
 
         if (longest == NULL || members_in(v, a) > members_in(v, longest))
             longest = a;
-        if (a->coordinator == 0 || !vgl_view_is_member(v, a->coordinator))
+        if (!follows_member(v, a))
             continue;
         c = find_ann(v, a->coordinator);
         if (c == NULL || c == best)
@@ -253,34 +278,60 @@ static void complete_barrier(vgl_view *v)
 {
     const ann_rec *base = choose_base(v);
     const ann_rec *winner = NULL;
+    uint32_t head = 0;
+    uint64_t epoch = 0;
 
-    set_succession(v, base ? base->succession : NULL, base ? base->n_succession : 0);
+    /* The chosen coordinator heads the list (its own list may be empty). */
+    for (guint i = 0; i < v->anns->len && head == 0; i++) {
+        const ann_rec *a = g_ptr_array_index(v->anns, i);
+        if (follows_member(v, a) && find_ann(v, a->coordinator) == base)
+            head = a->coordinator;
+    }
+    {
+        GArray *list = g_array_new(FALSE, TRUE, sizeof(uint32_t));
+        if (head)
+            g_array_append_val(list, head);
+        if (base)
+            g_array_append_vals(list, base->succession, (guint)base->n_succession);
+        set_succession(v, (const uint32_t *)list->data, list->len);
+        g_array_unref(list);
+    }
     v->coordinator = g_array_index(v->succession, uint32_t, 0);
     v->followed = v->coordinator;
+    v->followed_pid = member_pid(v, v->coordinator);
     for (guint i = 0; i < v->anns->len; i++) {
         const ann_rec *a = g_ptr_array_index(v->anns, i);
         if (winner == NULL || config_beats(a, winner))
             winner = a;
+        epoch = MAX(epoch, a->view_epoch);
     }
+    v->view_epoch = epoch + 1;
     v->sync_source = winner->nodeid;
-    v->need_sync = v->joined_now;
-    for (guint i = 0; i < v->anns->len; i++) {
-        const ann_rec *a = g_ptr_array_index(v->anns, i);
-        if (g_strcmp0(a->digest, winner->digest) != 0 || a->epoch != winner->epoch ||
-            a->admin_epoch != winner->admin_epoch)
-            v->need_sync = true;
-    }
+    v->need_sync = true;
+    v->history = true;
 }
 
 int vgl_view_announce(vgl_view *v, uint32_t nodeid, const vgl_view_ann *ann)
 {
     ann_rec *a;
+    char *who;
+    uint64_t *last;
 
     if (v->state != VGL_VIEW_SYNCING || ann == NULL || ann->members_key == NULL ||
         strcmp(ann->members_key, v->key) != 0 || !vgl_view_is_member(v, nodeid))
         return VGL_E_INVALID;
     if (v->anns->len == v->members->len)
         return VGL_E_INVALID; /* barrier already complete: a duplicate */
+    /* Each process announces with an increasing counter; one that is not
+     * newer than what we already saw from it is a leftover. */
+    who = g_strdup_printf("%u:%u:%" G_GUINT64_FORMAT, nodeid, member_pid(v, nodeid),
+                          (guint64)ann->incarnation);
+    last = g_hash_table_lookup(v->last_counter, who);
+    if (last && ann->counter <= *last) {
+        g_free(who);
+        return VGL_E_INVALID;
+    }
+    g_hash_table_replace(v->last_counter, who, g_memdup2(&ann->counter, sizeof(uint64_t)));
     a = find_ann(v, nodeid);
     if (a == NULL) {
         a = g_new0(ann_rec, 1);
@@ -293,8 +344,11 @@ int vgl_view_announce(vgl_view *v, uint32_t nodeid, const vgl_view_ann *ann)
     a->succession = g_memdup2(ann->succession, ann->n_succession * sizeof(uint32_t));
     a->n_succession = ann->succession ? ann->n_succession : 0;
     a->coordinator = ann->coordinator;
+    a->coordinator_pid = ann->coordinator_pid;
     a->had_quorum = ann->had_quorum;
+    a->view_epoch = ann->view_epoch;
     a->admin_epoch = ann->admin_epoch;
+    a->stamp = ann->stamp;
     a->epoch = ann->epoch;
     a->digest = g_strdup(ann->config_digest ? ann->config_digest : "");
     if (v->anns->len < v->members->len)
@@ -344,9 +398,26 @@ bool vgl_view_is_coordinator(const vgl_view *v)
     return v->coordinator != 0 && v->coordinator == v->me;
 }
 
-uint32_t vgl_view_followed(const vgl_view *v)
+uint32_t vgl_view_followed(const vgl_view *v, uint32_t *pid)
 {
-    return v->followed;
+    if (pid)
+        *pid = v->history ? v->followed_pid : 0;
+    return v->history ? v->followed : 0;
+}
+
+bool vgl_view_has_history(const vgl_view *v)
+{
+    return v->history;
+}
+
+uint64_t vgl_view_epoch(const vgl_view *v)
+{
+    return v->view_epoch;
+}
+
+uint64_t vgl_view_next_counter(vgl_view *v)
+{
+    return ++v->counter;
 }
 
 const vgl_member *vgl_view_members(const vgl_view *v, size_t *n)

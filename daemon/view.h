@@ -28,12 +28,19 @@ typedef enum vgl_view_state {
 /* What one member announced after a view change. */
 typedef struct vgl_view_ann {
     const char *members_key;    /* the view it answers, vgl_view_members_key() */
-    const uint32_t *succession; /* its succession list, most senior first */
+    const uint32_t *succession; /* its succession list, most senior first;
+                                 * empty if it never completed a barrier */
     size_t n_succession;
     uint32_t coordinator;       /* the coordinator it followed, 0 for none */
+    uint32_t coordinator_pid;   /* ... and that process's pid */
     bool had_quorum;
-    uint32_t admin_epoch, epoch; /* its configuration version */
-    const char *config_digest;  /* its configuration digest */
+    uint64_t view_epoch;        /* the last agreed view it completed */
+    uint64_t counter;           /* its own announcement counter (monotonic) */
+    uint64_t incarnation;       /* its process's start (µs): a restart is new */
+    uint32_t admin_epoch;       /* its configuration version: */
+    uint64_t stamp;             /*   view epoch of the last change, */
+    uint32_t epoch;             /*   epoch, */
+    const char *config_digest;  /*   digest */
 } vgl_view_ann;
 
 vgl_view *vgl_view_new(uint32_t my_nodeid);
@@ -53,10 +60,20 @@ const char *vgl_view_members_key(const vgl_view *v);
  * VGL_E_INVALID when it was stale (another view) or not from a member. */
 int vgl_view_announce(vgl_view *v, uint32_t nodeid, const vgl_view_ann *ann);
 
-/* After the barrier completed: whether a SYNC must arrive before ACTIVE
- * (a node joined, or configuration digests differ), and who sends it. */
+/* After the barrier completed: a SYNC must always arrive before ACTIVE
+ * (every barrier ends with one, so replicas never depend on having held the
+ * same state before); who sends it: the first announcer of the winning
+ * configuration. */
 bool vgl_view_need_sync(const vgl_view *v);
 uint32_t vgl_view_sync_source(const vgl_view *v);
+
+/* The agreed view epoch: one more than the highest announced (0 before the
+ * first barrier).  Stamped on configuration changes, so that a change made
+ * in a later view wins over one made in an earlier view. */
+uint64_t vgl_view_epoch(const vgl_view *v);
+
+/* This node's announcement counter: call once per ANNOUNCE sent. */
+uint64_t vgl_view_next_counter(vgl_view *v);
 
 /* SYNCING → ACTIVE (after SYNC, or at once when none is needed). */
 void vgl_view_activate(vgl_view *v);
@@ -68,8 +85,13 @@ const char *vgl_view_state_name(vgl_view_state s);
 uint32_t vgl_view_coordinator(const vgl_view *v);
 bool vgl_view_is_coordinator(const vgl_view *v);
 
-/* The coordinator as this node last followed it (for ANNOUNCE). */
-uint32_t vgl_view_followed(const vgl_view *v);
+/* The coordinator as this node last followed it (for ANNOUNCE), with its
+ * pid; 0 when this node never completed a barrier. */
+uint32_t vgl_view_followed(const vgl_view *v, uint32_t *pid);
+
+/* Whether this node ever completed a barrier (else it announces an empty
+ * succession list: it knows no history). */
+bool vgl_view_has_history(const vgl_view *v);
 
 bool vgl_view_is_member(const vgl_view *v, uint32_t nodeid);
 /* Members (nodeids) in view order; owned by v. */

@@ -219,6 +219,41 @@ static void hook_event(void *ud, const char *kind, GVariant *fields)
     vgl_control_event(d->control, kind, fields);
 }
 
+static GVariant *hook_local_inflight(void *ud)
+{
+    vigild *d = ud;
+    return d->runner ? vgl_runner_inflight(d->runner) : NULL;
+}
+
+/* The messages that belong to one view (dropped from the send queue when
+ * the view changes); results, attributes and fencing outcomes stay. */
+static bool view_bound(const void *data, size_t len, void *ud)
+{
+    vgl_msg *m = NULL;
+    bool bound = false;
+
+    if (vgl_msg_decode(data, len, &m, NULL) != 0)
+        return true;
+    switch (m->type) {
+    case VGL_MSG_ANNOUNCE: case VGL_MSG_SYNC: case VGL_MSG_ACTIONS: case VGL_MSG_CIB_DIFF:
+    case VGL_MSG_CHANGE_REQUEST: case VGL_MSG_CIB_APPLIED: case VGL_MSG_CIB_REFUSED:
+        bound = true;
+        break;
+    default:
+        break;
+    }
+    vgl_msg_free(m);
+    return bound;
+}
+
+static void hook_purge(void *ud)
+{
+    vigild *d = ud;
+    size_t n = vgl_cluster_purge(d->cluster, view_bound, NULL);
+    if (n)
+        qb_log(LOG_INFO, "cluster: %zu queued messages of the old view dropped", n);
+}
+
 static void cl_deliver(void *ud, uint32_t nodeid, uint32_t pid, const void *data, size_t len)
 {
     vigild *d = ud;
@@ -315,7 +350,8 @@ static int start(vigild *d)
 {
     const vgl_cluster_callbacks ccb = { cl_deliver, cl_confchg, cl_quorum, cl_lost };
     const vgl_replica_hooks rh = { hook_send, hook_changed, hook_dispatched, hook_completed,
-                                   hook_fence_request, hook_event };
+                                   hook_fence_request, hook_event, hook_local_inflight,
+                                   hook_purge };
     vgl_runner_opts ro = { 0 };
     vgl_control_ctx cc = { 0 };
     char *name;
@@ -343,6 +379,14 @@ static int start(vigild *d)
            vgl_cluster_local_nodeid(d->cluster));
     d->alerts = vgl_alerts_new(name);
     d->replica = vgl_replica_new(name, vgl_cluster_local_nodeid(d->cluster), d->store, cib, &rh, d);
+    {
+        size_t nn = 0;
+        g_free(vgl_cluster_nodelist(d->cluster, &nn));
+        /* Configuration changes need a majority of corosync's nodelist
+         * (any one node of a two_node cluster). */
+        vgl_replica_set_quorum_size(d->replica, vgl_cluster_two_node(d->cluster) ? 1u
+                                                : (unsigned)(nn / 2 + 1));
+    }
     d->coord = vgl_coord_new(d->replica);
     ro.ocf_root = opt_ocf_root ? opt_ocf_root : VGL_OCF_ROOT_DEFAULT;
     ro.fence_path = opt_fence_path ? opt_fence_path : "/usr/sbin:/sbin";

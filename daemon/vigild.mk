@@ -3,7 +3,9 @@ sbin_PROGRAMS += daemon/vigild
 daemon_vigild_SOURCES = \
 	daemon/vigild.c \
 	daemon/cluster.c daemon/cluster.h \
-	daemon/replica.c daemon/replica.h \
+	daemon/replica.c daemon/replica.h daemon/replica_internal.h \
+	daemon/replica_apply.c daemon/replica_change.c \
+	daemon/changes.c daemon/changes.h \
 	daemon/merge.c daemon/merge.h \
 	daemon/coord.c daemon/coord.h \
 	daemon/runner.c daemon/runner.h \
@@ -24,7 +26,8 @@ EXTRA_DIST += tests/lab/data
 check_PROGRAMS += tests/unit/check_replica
 UNIT_TESTS += tests/unit/check_replica
 tests_unit_check_replica_SOURCES = tests/unit/check_replica.c tests/unit/vgl_check.h \
-	daemon/replica.c daemon/merge.c
+	daemon/replica.c daemon/replica_apply.c daemon/replica_change.c daemon/changes.c \
+	daemon/merge.c
 tests_unit_check_replica_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(GIO_CFLAGS)
 tests_unit_check_replica_LDADD = $(VIEW_LIBS) $(MSG_LIBS) $(SCHED_LIBS) $(CIB_LIBS) \
 	$(QB_LIBS) $(GIO_LIBS) $(GLIB_LIBS) $(CHECK_LIBS)

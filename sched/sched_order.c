@@ -237,6 +237,15 @@ void vgl__sched_orderings(vgl_transition *t)
         }
         if (r->start_action < 0)
             continue;
+        /* A node that left uncleanly may run anything it was allowed to run:
+         * an action meant for it may have reached it alone as it was cut
+         * off, or its last result may have been lost with it.  So no start
+         * of a resource allowed there goes before its fence (the model of
+         * the protocol found this: tests/model/README.md, flaw 2). */
+        for (int n = 0; n < t->n_nodes; n++) {
+            if (fence[n] >= 0 && t->nodes[n].state == VGL_NODE_UNCLEAN && r->loc[n] > -VGL_INFINITY)
+                vgl__sched_order(t, fence[n], r->start_action);
+        }
         const sc_rsc *owner = probe_owner(t, r);
         for (guint k = 0; owner->probes != NULL && k < owner->probes->len; k++)
             vgl__sched_order(t, g_array_index(owner->probes, int, k), r->start_action);

@@ -7,7 +7,10 @@
 
 #include <string.h>
 
+#include <stdlib.h>
+
 #include <corosync/cpg.h>
+#include <qb/qblog.h>
 #include <vigil/cib.h>
 #include <vigil/vigil.h>
 
@@ -35,6 +38,7 @@ typedef struct queued {
 
 struct sim {
     node nodes[N + 1];
+    uint32_t pid[N + 1];  /* each node's vigild pid; a restart changes it */
     GQueue q;
     int group_of[N + 1]; /* partition id per node; 0 = down */
 };
@@ -50,17 +54,20 @@ static int hook_send(void *ud, vgl_msg *m)
     return 0;
 }
 
-static const vgl_replica_hooks hooks = { hook_send, NULL, NULL, NULL, NULL, NULL };
+static const vgl_replica_hooks hooks = { hook_send, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 
 static char *name_of(uint32_t id) { return g_strdup_printf("node%u", id); }
 
 static void node_start(sim *s, uint32_t id)
 {
     node *n = &s->nodes[id];
+    static uint32_t next_pid = 1000;
+    s->pid[id] = ++next_pid; /* every start is a new process */
     char *name = name_of(id);
     n->s = s;
     n->id = id;
     n->r = vgl_replica_new(name, id, NULL, vgl_cib_new(), &hooks, n);
+    vgl_replica_set_quorum_size(n->r, N / 2 + 1);
     vgl_replica_quorum(n->r, true, true);
     n->up = true;
     g_free(name);
@@ -81,7 +88,7 @@ static size_t members_of(sim *s, int g, vgl_member *m)
     for (uint32_t i = 1; i <= N; i++) {
         if (s->nodes[i].up && s->group_of[i] == g) {
             m[k].nodeid = i;
-            m[k].pid = 1000 + i;
+            m[k].pid = s->pid[i];
             m[k].reason = 0;
             k++;
         }
@@ -96,9 +103,9 @@ static void confchg(sim *s, int g, const uint32_t *left, size_t nl, uint32_t rea
     vgl_member m[N], l[N], j[N];
     size_t n = members_of(s, g, m);
     for (size_t i = 0; i < nl; i++)
-        l[i] = (vgl_member){ left[i], 1000 + left[i], reason };
+        l[i] = (vgl_member){ left[i], s->pid[left[i]], reason };
     for (size_t i = 0; i < nj; i++)
-        j[i] = (vgl_member){ joined[i], 1000 + joined[i], CPG_REASON_JOIN };
+        j[i] = (vgl_member){ joined[i], s->pid[joined[i]], CPG_REASON_JOIN };
     for (size_t i = 0; i < n; i++)
         vgl_replica_confchg(s->nodes[m[i].nodeid].r, m, n, l, nl, j, nj);
 }
@@ -110,7 +117,7 @@ static void confchg_to(sim *s, uint32_t to, int g, const uint32_t *joined, size_
     vgl_member m[N], j[N];
     size_t n = members_of(s, g, m);
     for (size_t i = 0; i < nj; i++)
-        j[i] = (vgl_member){ joined[i], 1000 + joined[i], CPG_REASON_JOIN };
+        j[i] = (vgl_member){ joined[i], s->pid[joined[i]], CPG_REASON_JOIN };
     vgl_replica_confchg(s->nodes[to].r, m, n, NULL, 0, j, nj);
 }
 
@@ -169,14 +176,21 @@ static void assert_same_cib(sim *s, const uint32_t *ids, size_t n)
     g_free(d0);
 }
 
-/* A change that adds a Dummy primitive with the id in arg. */
-static int add_primitive(vgl_cib *cib, gpointer arg, GPtrArray *errors)
+/* The operations that add a Dummy primitive with id rsc. */
+static GVariant *add_primitive(const char *rsc)
 {
+    GVariantBuilder b;
+    GVariantDict d;
     char *xml = g_strdup_printf("<primitive id=\"%s\" class=\"ocf\" provider=\"vigil\" type=\"Dummy\"/>",
-                                (const char *)arg);
-    int rc = vgl_cib_put(cib, VGL_CIB_RESOURCES, xml, errors);
+                                rsc);
+    g_variant_dict_init(&d, NULL);
+    g_variant_dict_insert(&d, "op", "s", "put");
+    g_variant_dict_insert(&d, "section", "s", "resources");
+    g_variant_dict_insert(&d, "xml", "s", xml);
     g_free(xml);
-    return rc;
+    g_variant_builder_init(&b, G_VARIANT_TYPE("aa{sv}"));
+    g_variant_builder_add_value(&b, g_variant_dict_end(&d));
+    return g_variant_builder_end(&b);
 }
 
 static void change_done(gpointer ud, int rc, GPtrArray *errors)
@@ -188,8 +202,8 @@ static void change_done(gpointer ud, int rc, GPtrArray *errors)
 
 static int change(sim *s, uint32_t id, const char *rsc)
 {
-    return vgl_replica_change_config(s->nodes[id].r, add_primitive, g_strdup(rsc), g_free,
-                                     change_done, &s->nodes[id], NULL);
+    return vgl_replica_change_config(s->nodes[id].r, add_primitive(rsc), change_done,
+                                     &s->nodes[id], NULL);
 }
 
 START_TEST(garbage_messages_are_dropped)
@@ -359,10 +373,21 @@ START_TEST(partition_merge_keeps_the_majority_change)
 }
 END_TEST
 
+static void setup_logging(void)
+{
+    /* Diagnostics of the replica on stderr when VIGIL_TEST_LOG is set. */
+    if (getenv("VIGIL_TEST_LOG")) {
+        qb_log_init("check_replica", LOG_DAEMON, LOG_DEBUG);
+        qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_TRUE);
+        qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", LOG_DEBUG);
+    }
+}
+
 static Suite *replica_suite(void)
 {
     Suite *s = suite_create("replica");
     TCase *tc = tcase_create("protocol");
+    tcase_add_unchecked_fixture(tc, setup_logging, NULL);
     tcase_add_test(tc, garbage_messages_are_dropped);
     tcase_add_test(tc, three_nodes_agree);
     tcase_add_test(tc, change_reaches_everyone_and_is_acknowledged);

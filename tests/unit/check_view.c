@@ -15,13 +15,15 @@
 /* A simulated cluster: one vgl_view per node, fed the same stream. */
 typedef struct sim {
     vgl_view *v[MAXN + 1];
+    uint32_t pid[MAXN + 1];   /* each node's vigild pid (a restart changes it) */
     bool in[MAXN + 1];        /* member of the current view */
     bool quorum[MAXN + 1];
     char digest[MAXN + 1][8];
     uint32_t epoch[MAXN + 1];
 } sim;
 
-static vgl_member mem(uint32_t id) { vgl_member m = { id, 100 + id, 0 }; return m; }
+static sim *cur; /* the simulation mem() reads pids from */
+static vgl_member mem(uint32_t id) { vgl_member m = { id, cur->pid[id], 0 }; return m; }
 
 /* Deliver one confchg to the nodes in `to`, with view `ids`. */
 static void confchg(sim *s, const uint32_t *to, size_t nto, const uint32_t *ids, size_t n,
@@ -45,12 +47,16 @@ static void announce_all(sim *s, const uint32_t *ids, size_t n)
         const uint32_t *succ = vgl_view_succession(from, &ns);
         uint32_t copy[MAXN];
         memcpy(copy, succ, ns * sizeof(uint32_t));
+        uint32_t cpid = 0;
+        uint32_t coord = vgl_view_followed(from, &cpid);
         vgl_view_ann ann = {
             .members_key = vgl_view_members_key(from),
-            .succession = copy, .n_succession = ns,
-            .coordinator = vgl_view_followed(from),
+            .succession = copy, .n_succession = vgl_view_has_history(from) ? ns : 0,
+            .coordinator = coord, .coordinator_pid = cpid,
             .had_quorum = s->quorum[ids[a]],
-            .admin_epoch = 0, .epoch = s->epoch[ids[a]],
+            .view_epoch = vgl_view_epoch(from),
+            .counter = vgl_view_next_counter(from),
+            .admin_epoch = 0, .stamp = 0, .epoch = s->epoch[ids[a]],
             .config_digest = s->digest[ids[a]],
         };
         for (size_t k = 0; k < n; k++) {
@@ -63,7 +69,9 @@ static void announce_all(sim *s, const uint32_t *ids, size_t n)
 static void sim_init(sim *s, int n)
 {
     memset(s, 0, sizeof(*s));
+    cur = s;
     for (int i = 1; i <= n; i++) {
+        s->pid[i] = 100 + (uint32_t)i;
         s->v[i] = vgl_view_new((uint32_t)i);
         s->quorum[i] = true;
         strcpy(s->digest[i], "aaa");
@@ -130,7 +138,7 @@ START_TEST(coordinator_leaves_next_takes_over)
     announce_all(&s, rest, 2);
     ck_assert_uint_eq(coord_of(&s, 2), 2);
     ck_assert_uint_eq(coord_of(&s, 3), 2);
-    ck_assert(!vgl_view_need_sync(s.v[2]));
+    ck_assert(vgl_view_need_sync(s.v[2])); /* every barrier ends with a SYNC */
     vgl_view_activate(s.v[2]);
     ck_assert_int_eq(vgl_view_get_state(s.v[2]), VGL_VIEW_ACTIVE);
     sim_free(&s);
@@ -149,7 +157,8 @@ START_TEST(returning_node_does_not_take_back)
     confchg(&s, rest, 2, rest, 2, NULL, 0);
     announce_all(&s, rest, 2);
     vgl_view_free(s.v[1]);
-    s.v[1] = vgl_view_new(1); /* restarted: knows nothing */
+    s.v[1] = vgl_view_new(1); /* restarted: knows nothing, new pid */
+    s.pid[1] = 901;
     confchg(&s, all, 3, all, 3, one, 1);
     announce_all(&s, all, 3);
     for (int i = 1; i <= 3; i++)
@@ -235,7 +244,7 @@ START_TEST(confchg_during_barrier_restarts_it)
     memcpy(copy, succ, ns * sizeof(uint32_t));
     char *old_key = g_strdup(vgl_view_members_key(s.v[3]));
     vgl_view_ann from3 = { .members_key = old_key, .succession = copy, .n_succession = ns,
-                           .config_digest = "aaa" };
+                           .config_digest = "aaa", .counter = 1 };
     confchg(&s, rest, 2, rest, 2, NULL, 0);
     ck_assert_int_eq(vgl_view_announce(s.v[1], 3, &from3), VGL_E_INVALID);
     from3.members_key = vgl_view_members_key(s.v[1]);
@@ -244,6 +253,65 @@ START_TEST(confchg_during_barrier_restarts_it)
     ck_assert_uint_eq(coord_of(&s, 1), 1);
     ck_assert_uint_eq(coord_of(&s, 2), 1);
     g_free(old_key);
+    sim_free(&s);
+}
+END_TEST
+
+/* The coordinator's vigild dies and comes back (new pid) before the others
+ * completed a barrier without it: they still "follow node1", but not this
+ * node1 process, so it does not take coordination back. */
+START_TEST(restarted_coordinator_is_not_followed)
+{
+    sim s;
+    sim_init(&s, 3);
+    uint32_t all[] = { 1, 2, 3 }, rest[] = { 2, 3 }, one[] = { 1 };
+    confchg(&s, all, 3, all, 3, all, 3);
+    announce_all(&s, all, 3);
+    ck_assert_uint_eq(coord_of(&s, 2), 1);
+    confchg(&s, rest, 2, rest, 2, NULL, 0); /* node1 died; barrier not run */
+    vgl_view_free(s.v[1]);
+    s.v[1] = vgl_view_new(1);
+    s.pid[1] = 777;
+    confchg(&s, all, 3, all, 3, one, 1);
+    announce_all(&s, all, 3);
+    for (int i = 1; i <= 3; i++)
+        ck_assert_uint_eq(coord_of(&s, (uint32_t)i), 2);
+    sim_free(&s);
+}
+END_TEST
+
+/* An announcement whose counter is not newer than one already seen from
+ * the same process is a leftover and is refused. */
+START_TEST(old_counter_is_refused)
+{
+    sim s;
+    sim_init(&s, 2);
+    uint32_t all[] = { 1, 2 };
+    confchg(&s, all, 2, all, 2, all, 2);
+    vgl_view_ann a = { .members_key = vgl_view_members_key(s.v[1]), .config_digest = "x",
+                       .counter = 5 };
+    ck_assert_int_eq(vgl_view_announce(s.v[1], 2, &a), 0);
+    confchg(&s, all, 2, all, 2, NULL, 0);
+    a.members_key = vgl_view_members_key(s.v[1]);
+    ck_assert_int_eq(vgl_view_announce(s.v[1], 2, &a), VGL_E_INVALID);
+    a.counter = 6;
+    ck_assert_int_eq(vgl_view_announce(s.v[1], 2, &a), 0);
+    sim_free(&s);
+}
+END_TEST
+
+/* The view epoch grows by one per barrier from the highest announced. */
+START_TEST(view_epoch_grows)
+{
+    sim s;
+    sim_init(&s, 2);
+    uint32_t all[] = { 1, 2 };
+    confchg(&s, all, 2, all, 2, all, 2);
+    announce_all(&s, all, 2);
+    ck_assert_uint_eq(vgl_view_epoch(s.v[1]), 1);
+    confchg(&s, all, 2, all, 2, NULL, 0);
+    announce_all(&s, all, 2);
+    ck_assert_uint_eq(vgl_view_epoch(s.v[2]), 2);
     sim_free(&s);
 }
 END_TEST
@@ -259,6 +327,9 @@ static Suite *view_suite(void)
     tcase_add_test(tc, merge_prefers_majority_coordinator_and_newest_config);
     tcase_add_test(tc, merge_tie_goes_to_quorum);
     tcase_add_test(tc, confchg_during_barrier_restarts_it);
+    tcase_add_test(tc, restarted_coordinator_is_not_followed);
+    tcase_add_test(tc, old_counter_is_refused);
+    tcase_add_test(tc, view_epoch_grows);
     suite_add_tcase(s, tc);
     return s;
 }
