@@ -42,6 +42,7 @@ int crmctl_configure_main(int argc, char **argv);
 int crmctl_fence_main(int argc, char **argv);
 int crmctl_simulate_main(int argc, char **argv);
 int crmctl_agent_main(int argc, char **argv);
+int crmctl_import_main(int argc, char **argv);
 
 /* ---------------------------------------------------------- options */
 
