@@ -171,6 +171,7 @@ vgl_replica *vgl_replica_new(const char *my_name, uint32_t my_nodeid, vgl_cib_st
                                        vgl__replica_pending_free);
     r->self = vgl_cib_new();
     r->incarnation = (uint64_t)g_get_real_time();
+    r->incompatible = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     r->quorum_size = 1;
     g_queue_init(&r->deferred);
     g_queue_init(&r->change_queue);
@@ -203,6 +204,7 @@ void vgl_replica_free(vgl_replica *r)
     vgl_view_free(r->view);
     vgl_cib_free(r->cib);
     vgl_cib_free(r->self);
+    g_hash_table_unref(r->incompatible);
     g_free(r->my_name);
     g_free(r);
 }
@@ -754,6 +756,41 @@ static void apply_msg(vgl_replica *r, uint32_t from, const vgl_msg *m)
     }
 }
 
+/* A message we cannot read.  A peer whose protocol range does not meet
+ * ours can never announce: leave it out of barriers (deterministic: every
+ * member of our version refuses the same message), and if we are the
+ * newcomer (no barrier completed yet), we are the one that must go. */
+static void refused(vgl_replica *r, uint32_t nodeid, const void *data, size_t len, int rc,
+                    const char *why)
+{
+    uint32_t ver = 0, min = 0;
+    char key[32];
+
+    if (rc != VGL_E_PROTOCOL || !vgl_msg_peek_versions(data, len, &ver, &min) ||
+        (min <= vgl_msg_proto_version() && ver >= vgl_msg_proto_min())) {
+        qb_log(rc == VGL_E_PROTOCOL ? LOG_WARNING : LOG_ERR,
+               "cluster: message from node %u dropped: %s", nodeid, why ? why : vgl_strerror(rc));
+        return;
+    }
+    snprintf(key, sizeof(key), "%u", nodeid);
+    if (g_hash_table_add(r->incompatible, g_strdup(key)))
+        qb_log(LOG_ERR, "cluster: node %u speaks protocol versions %u..%u, this node %u..%u: "
+               "protocol versions do not meet (%u-%u vs %u-%u); upgrade the older nodes to a "
+               "release that speaks %u, or run the same release everywhere",
+               nodeid, min, ver, vgl_msg_proto_min(), vgl_msg_proto_version(), min, ver,
+               vgl_msg_proto_min(), vgl_msg_proto_version(),
+               ver > vgl_msg_proto_version() ? ver : vgl_msg_proto_version());
+    if (!vgl_view_has_history(r->view) && vgl_view_get_state(r->view) != VGL_VIEW_ACTIVE) {
+        qb_log(LOG_CRIT, "cluster: refusing to join a cluster whose protocol this build does not "
+               "speak; nothing was changed");
+        if (r->hooks.incompatible)
+            r->hooks.incompatible(r->ud);
+        return;
+    }
+    if (vgl_view_exclude(r->view, nodeid) == 1 && vgl_view_sync_source(r->view) == r->my_id)
+        send_sync(r);
+}
+
 void vgl_replica_deliver(vgl_replica *r, uint32_t nodeid, const void *data, size_t len)
 {
     vgl_msg *m = NULL;
@@ -761,8 +798,7 @@ void vgl_replica_deliver(vgl_replica *r, uint32_t nodeid, const void *data, size
     int rc = vgl_msg_decode(data, len, &m, &why);
 
     if (rc != 0) {
-        qb_log(rc == VGL_E_PROTOCOL ? LOG_WARNING : LOG_ERR,
-               "cluster: message from node %u dropped: %s", nodeid, why ? why : vgl_strerror(rc));
+        refused(r, nodeid, data, len, rc, why);
         return;
     }
     switch (vgl_view_get_state(r->view)) {

@@ -54,6 +54,9 @@ typedef struct vgl_replica_hooks {
     GVariant *(*local_inflight)(void *ud);
     /* Drop messages of the old view still queued for sending. */
     void (*purge)(void *ud);
+    /* This node joined a cluster whose protocol it does not speak: it must
+     * leave without touching anything. */
+    void (*incompatible)(void *ud);
 } vgl_replica_hooks;
 
 /* [in] my_name: this node's name; [in] store: where the CIB is persisted

@@ -63,6 +63,7 @@ struct vgl_replica {
     GHashTable *pending;   /* req (uint64 *) → pending_change */
     uint64_t next_req;
     uint64_t incarnation;  /* when this replica started (µs), for ANNOUNCE */
+    GHashTable *incompatible; /* nodeids (as text) refused for their protocol */
     bool change_busy;      /* coordinator: a CIB_DIFF of ours is not delivered yet */
     GQueue change_queue;   /* coordinator: CHANGE_REQUESTs waiting for it (queued_change) */
     unsigned quorum_size;  /* members a view needs to be quorate */

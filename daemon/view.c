@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
@@ -40,7 +41,10 @@ struct vgl_view {
     bool need_sync, history;
     uint64_t view_epoch, counter;
     GHashTable *last_counter; /* "nodeid:pid" → highest counter seen */
+    GHashTable *excluded;     /* "nodeid:pid" of members that cannot announce */
 };
+
+static bool is_excluded(const vgl_view *v, uint32_t nodeid);
 
 static void ann_free(gpointer p)
 {
@@ -60,6 +64,7 @@ vgl_view *vgl_view_new(uint32_t my_nodeid)
     v->anns = g_ptr_array_new_with_free_func(ann_free);
     v->key = g_strdup("");
     v->last_counter = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    v->excluded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return v;
 }
 
@@ -71,6 +76,7 @@ void vgl_view_free(vgl_view *v)
     g_array_unref(v->succession);
     g_ptr_array_unref(v->anns);
     g_hash_table_unref(v->last_counter);
+    g_hash_table_unref(v->excluded);
     g_free(v->key);
     g_free(v);
 }
@@ -129,12 +135,12 @@ static void set_succession(vgl_view *v, const uint32_t *base, size_t n)
     GArray *rest = g_array_new(FALSE, TRUE, sizeof(uint32_t));
 
     for (size_t i = 0; i < n; i++) {
-        if (vgl_view_is_member(v, base[i]) && !in_list(next, base[i]))
+        if (vgl_view_is_member(v, base[i]) && !is_excluded(v, base[i]) && !in_list(next, base[i]))
             g_array_append_val(next, base[i]);
     }
     for (guint i = 0; i < v->members->len; i++) {
         uint32_t id = g_array_index(v->members, vgl_member, i).nodeid;
-        if (!in_list(next, id) && !in_list(rest, id))
+        if (!is_excluded(v, id) && !in_list(next, id) && !in_list(rest, id))
             g_array_append_val(rest, id);
     }
     g_array_sort(rest, cmp_u32);
@@ -207,6 +213,22 @@ static uint32_t member_pid(const vgl_view *v, uint32_t nodeid)
             return m->pid;
     }
     return 0;
+}
+
+static bool is_excluded(const vgl_view *v, uint32_t nodeid)
+{
+    char key[32];
+    snprintf(key, sizeof(key), "%u:%u", nodeid, member_pid(v, nodeid));
+    return g_hash_table_contains(v->excluded, key);
+}
+
+/* Members that take part in barriers (all but the excluded ones). */
+static guint voters(const vgl_view *v)
+{
+    guint n = 0;
+    for (guint i = 0; i < v->members->len; i++)
+        n += !is_excluded(v, g_array_index(v->members, vgl_member, i).nodeid);
+    return n;
 }
 
 /* The coordinator a announced, if that very process is a member. */
@@ -320,7 +342,7 @@ int vgl_view_announce(vgl_view *v, uint32_t nodeid, const vgl_view_ann *ann)
     if (v->state != VGL_VIEW_SYNCING || ann == NULL || ann->members_key == NULL ||
         strcmp(ann->members_key, v->key) != 0 || !vgl_view_is_member(v, nodeid))
         return VGL_E_INVALID;
-    if (v->anns->len == v->members->len)
+    if (v->anns->len >= voters(v) || is_excluded(v, nodeid))
         return VGL_E_INVALID; /* barrier already complete: a duplicate */
     /* Each process announces with an increasing counter; one that is not
      * newer than what we already saw from it is a leftover. */
@@ -351,10 +373,28 @@ int vgl_view_announce(vgl_view *v, uint32_t nodeid, const vgl_view_ann *ann)
     a->stamp = ann->stamp;
     a->epoch = ann->epoch;
     a->digest = g_strdup(ann->config_digest ? ann->config_digest : "");
-    if (v->anns->len < v->members->len)
+    if (v->anns->len < voters(v))
         return 0;
     complete_barrier(v);
     return 1;
+}
+
+int vgl_view_exclude(vgl_view *v, uint32_t nodeid)
+{
+    char *key;
+
+    if (!vgl_view_is_member(v, nodeid) || nodeid == v->me)
+        return 0;
+    key = g_strdup_printf("%u:%u", nodeid, member_pid(v, nodeid));
+    if (!g_hash_table_add(v->excluded, key))
+        return 0;
+    /* It never announces: the barrier may be complete without it. */
+    if (v->state == VGL_VIEW_SYNCING && v->anns->len > 0 && v->anns->len >= voters(v) &&
+        v->coordinator == 0) {
+        complete_barrier(v);
+        return 1;
+    }
+    return 0;
 }
 
 bool vgl_view_need_sync(const vgl_view *v)

@@ -60,6 +60,11 @@ const char *vgl_view_members_key(const vgl_view *v);
  * VGL_E_INVALID when it was stale (another view) or not from a member. */
 int vgl_view_announce(vgl_view *v, uint32_t nodeid, const vgl_view_ann *ann);
 
+/* Leave member [in] nodeid out of barriers for good (it speaks a protocol
+ * this node does not: it can never announce).  Returns 1 when that
+ * completed the barrier, else 0. */
+int vgl_view_exclude(vgl_view *v, uint32_t nodeid);
+
 /* After the barrier completed: a SYNC must always arrive before ACTIVE
  * (every barrier ends with one, so replicas never depend on having held the
  * same state before); who sends it: the first announcer of the winning

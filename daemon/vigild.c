@@ -254,6 +254,13 @@ static void hook_purge(void *ud)
         qb_log(LOG_INFO, "cluster: %zu queued messages of the old view dropped", n);
 }
 
+static void hook_incompatible(void *ud)
+{
+    vigild *d = ud;
+    d->exit_code = 3;
+    g_main_loop_quit(d->loop);
+}
+
 static void cl_deliver(void *ud, uint32_t nodeid, uint32_t pid, const void *data, size_t len)
 {
     vigild *d = ud;
@@ -351,7 +358,7 @@ static int start(vigild *d)
     const vgl_cluster_callbacks ccb = { cl_deliver, cl_confchg, cl_quorum, cl_lost };
     const vgl_replica_hooks rh = { hook_send, hook_changed, hook_dispatched, hook_completed,
                                    hook_fence_request, hook_event, hook_local_inflight,
-                                   hook_purge };
+                                   hook_purge, hook_incompatible };
     vgl_runner_opts ro = { 0 };
     vgl_control_ctx cc = { 0 };
     char *name;

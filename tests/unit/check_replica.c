@@ -54,7 +54,7 @@ static int hook_send(void *ud, vgl_msg *m)
     return 0;
 }
 
-static const vgl_replica_hooks hooks = { hook_send, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+static const vgl_replica_hooks hooks = { hook_send, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 
 static char *name_of(uint32_t id) { return g_strdup_printf("node%u", id); }
 
