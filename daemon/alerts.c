@@ -651,8 +651,8 @@ static alert_ev *fence_event(const vgl_cib *cib, GVariant *fields)
                            fe && attr(fe, "origin") ? attr(fe, "origin") : "?",
                            ok ? "OK" : "failed", !ok && reason && *reason ? ": " : "",
                            !ok && reason ? reason : "", fe && attr(fe, "id") ? attr(fe, "id") : "?");
-    ev = ev_new(K_FENCING, g_strdup_printf("fencing of %s (%s): %s", target, action,
-                                           ok ? "ok" : "failed"));
+    ev = ev_new(K_FENCING, g_strdup_printf("fencing of %s (%s) %s", target, action,
+                                           ok ? "succeeded" : "failed"));
     ev_set(ev, "node", target);
     ev_set(ev, "task", action);
     ev_set_int(ev, "rc", rc);
@@ -742,14 +742,14 @@ static void run_done(const vgl__exec_child_result *res, void *user_data)
     a->st.running = a->running->len;
     if (ok) {
         a->st.ok++;
-        qb_log(LOG_INFO, "alerts: %s: %s: ok (%" PRId64 " ms)", r->label, r->what, res->exec_ms);
+        qb_log(LOG_INFO, "alerts: %s for \"%s\": ok (%" PRId64 " ms)", r->label, r->what, res->exec_ms);
     } else if (res->end == VGL__EXEC_CHILD_TIMEOUT) {
         a->st.timed_out++;
-        qb_log(LOG_WARNING, "alerts: %s: %s: killed after its timeout of %u ms", r->label,
+        qb_log(LOG_WARNING, "alerts: %s for \"%s\": killed after its timeout of %u ms", r->label,
                r->what, r->timeout_ms);
     } else {
         a->st.failed++;
-        qb_log(LOG_WARNING, "alerts: %s: %s: %s %d (%" PRId64 " ms)", r->label, r->what,
+        qb_log(LOG_WARNING, "alerts: %s for \"%s\": %s %d (%" PRId64 " ms)", r->label, r->what,
                res->end == VGL__EXEC_CHILD_SIGNALED ? "killed by signal" : "failed with exit code",
                res->code, res->exec_ms);
     }
@@ -773,7 +773,7 @@ static void start(vgl_alerts *a, run *r)
     }
     if (rc != 0) {
         a->st.failed++;
-        qb_log(LOG_ERR, "alerts: %s: %s: cannot run %s: %s", r->label, r->what, r->path,
+        qb_log(LOG_ERR, "alerts: %s for \"%s\": cannot run %s: %s", r->label, r->what, r->path,
                rc == -ENOENT ? "no such file" : rc == -EACCES ? "not an executable file"
                                                               : vgl_strerror(rc));
         run_free(r);
