@@ -450,8 +450,8 @@ static const struct {
     const char *why;
 } hacf_notes[] = {
     { "keepalive", "corosync's token timeout (totem.token) detects failures; vigild adds no wait" },
-    { "deadtime", "corosync's token timeout (totem.token) detects failures: a token of 1000 ms "
-                  "notices a dead node in about 1.5 s" },
+    { "deadtime", "corosync's token timeout (totem.token) detects failures: with a token of "
+                  "1000 ms a dead node is noticed in about 3.5 s" },
     { "warntime", "corosync logs late tokens itself" },
     { "initdead", "no start-up wait: vigild starts resources once the nodes of the view have "
                   "announced (and quorum is there)" },
