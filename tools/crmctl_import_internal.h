@@ -1,7 +1,8 @@
 /*
- * crmctl_import_internal.h — what the importers of 'crmctl import' share
- * (tools/crmctl_import.c: the command, Heartbeat's haresources and ha.cf;
- * tools/crmctl_import_keepalived.c: keepalived.conf).
+ * crmctl_import_internal.h — what the pieces of 'crmctl import' share:
+ * tools/crmctl_import.c (the command), crmctl_import_keepalived.c
+ * (keepalived.conf), crmctl_import_heartbeat.c (haresources, ha.cf) and
+ * crmctl_import_out.c (the helpers below).
  *
  * An importer writes statements of the configuration syntax
  * (tools/crm_syntax.h) and comments into a crmctl__import: a comment for
@@ -25,6 +26,16 @@ typedef struct crmctl__import {
     GHashTable *ids;        /* ids handed out (unique across the output) */
     const char *alerts_dir; /* where alert_smtp.sh and alert_file.sh live */
 } crmctl__import;
+
+/* Start [out] im empty; [in] alerts_dir is borrowed.  Free with
+ * crmctl__import_clear(). */
+void crmctl__import_init(crmctl__import *im, const char *alerts_dir);
+void crmctl__import_clear(crmctl__import *im);
+
+/* Does [in] text (statements) load?  The same checks as 'crmctl config
+ * verify': the syntax, then the CIB library.  Problems go to [out]
+ * errors.  Returns 0 or the first error (VGL_E_PARSE, VGL_E_INVALID...). */
+int crmctl__import_check(const char *text, GPtrArray *errors);
 
 /* Append text as is (a newline is added unless it ends with one). */
 void crmctl__import_line(crmctl__import *im, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -65,5 +76,10 @@ void crmctl__import_fencing(crmctl__import *im, const char *who);
  * unbalanced braces) go to [out] errors as "FILE:LINE: what".  Returns 0,
  * -ENOENT / -EACCES (a file), VGL_E_PARSE or VGL_E_INVALID. */
 int crmctl__import_keepalived(crmctl__import *im, char **args, int n, GPtrArray *errors);
+
+/* Import Heartbeat v1's haresources [in] args[0], with its ha.cf
+ * args[1] when n is 2.  Returns 0 or -ENOENT / -EACCES / -EIO (a file,
+ * named in [out] errors). */
+int crmctl__import_haresources(crmctl__import *im, char **args, int n, GPtrArray *errors);
 
 #endif

@@ -37,7 +37,6 @@
 
 #include <errno.h>
 #include <glob.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -273,6 +272,14 @@ static long arg_long(const stmt *s, guint i, long def)
         return def;
     v = strtol(s->words[i], &end, 10);
     return *end == '\0' && end != s->words[i] ? v : def;
+}
+
+/* Whole seconds, rounded up (keepalived takes fractions: interval 0.5). */
+static long seconds_up(double s)
+{
+    long whole = (long)s;
+
+    return whole + ((double)whole < s ? 1 : 0);
 }
 
 static double arg_double(const stmt *s, guint i, double def)
@@ -548,7 +555,7 @@ static void write_script(ka_ctx *k, ka_script *s)
     double timeout = arg_double(find(kids, "timeout"), 1, interval);
     long rise = CLAMP(arg_long(find(kids, "rise"), 1, 1), 1, 1000);
     long fall = CLAMP(arg_long(find(kids, "fall"), 1, 1), 1, 1000);
-    long t = CLAMP((long)ceil(timeout), 1, 3600), iv = CLAMP((long)ceil(interval), 1, 86400);
+    long t = CLAMP(seconds_up(timeout), 1, 3600), iv = CLAMP(seconds_up(interval), 1, 86400);
     GString *p = g_string_new(NULL);
     char *path, *clone;
     char num[24];
@@ -871,7 +878,7 @@ static void write_instance(ka_ctx *k, const char *name)
         meta = g_strdup_printf("resource-stickiness=%ld", st);
     }
     g_snprintf(monitor, sizeof(monitor), "interval=%lds",
-               MAX(1L, (long)ceil(arg_double(find(first->def->kids, "advert_int"), 1, 1.0))));
+               MAX(1L, seconds_up(arg_double(find(first->def->kids, "advert_int"), 1, 1.0))));
     if (vips->len == 1) {
         rsc = crmctl__import_id(k->im, name, NULL);
         write_vip(k, g_ptr_array_index(vips, 0), rsc, iface ? iface->words[1] : NULL, first->def->kids,
@@ -1004,13 +1011,34 @@ done:
     g_hash_table_destroy(seen);
 }
 
+/* What decides an instance's placement: its priorities and weights. */
+static char *placement_signature(ka_ctx *k, const char *name)
+{
+    GPtrArray *members = members_of(k, name), *tracks;
+    GString *sig = g_string_new(NULL);
+
+    for (guint i = 0; i < members->len; i++) {
+        const ka_member *m = g_ptr_array_index(members, i);
+        g_string_append_printf(sig, "%s:%ld ", m->node->name, m->priority);
+    }
+    tracks = members->len ? tracks_of(k, ((ka_member *)g_ptr_array_index(members, 0))->def, true)
+                          : g_ptr_array_new();
+    for (guint i = 0; i < tracks->len; i++) {
+        const ka_track *t = g_ptr_array_index(tracks, i);
+        g_string_append_printf(sig, "%s:%ld:%d ", t->script->def->words[1], t->weight, t->reverse);
+    }
+    g_ptr_array_unref(tracks);
+    g_ptr_array_unref(members);
+    return g_string_free(sig, FALSE);
+}
+
 /* vrrp_sync_group: its instances move together (colocated with the
  * first one). */
 static void write_sync_group(ka_ctx *k, const stmt *g)
 {
     const stmt *members = find(g->kids, "group");
     GPtrArray *names = block_words(members);
-    const char *lead = NULL;
+    const char *lead = NULL, *lead_name = NULL;
 
     crmctl__import_gap(k->im);
     crmctl__import_note(k->im, "---- vrrp_sync_group %s (%s) ----", g->words[1] ? g->words[1] : "?", g->where);
@@ -1027,7 +1055,18 @@ static void write_sync_group(ka_ctx *k, const stmt *g)
                                 (char *)g_ptr_array_index(names, i));
         } else if (lead == NULL) {
             lead = rsc;
+            lead_name = g_ptr_array_index(names, i);
         } else {
+            char *a = placement_signature(k, lead_name), *b = placement_signature(k, g_ptr_array_index(names, i));
+            if (strcmp(a, b) != 0)
+                crmctl__import_warn(k->im, "%s and %s of %s have different priorities or check weights: "
+                                    "colocated, their scores add up, so they move when the sum favours "
+                                    "another node; keepalived moved the whole group as soon as one of "
+                                    "them would move.  Give them the same priorities and weights to keep "
+                                    "its decisions.", lead_name, (char *)g_ptr_array_index(names, i),
+                                    g->words[1] ? g->words[1] : "the group");
+            g_free(a);
+            g_free(b);
             id = crmctl__import_id(k->im, g->words[1] ? g->words[1] : "sync", rsc);
             crmctl__import_line(k->im, "colocation %s inf: %s %s", id, rsc, lead);
             g_free(id);
