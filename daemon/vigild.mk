@@ -40,3 +40,4 @@ tests_unit_check_alerts_SOURCES = tests/unit/check_alerts.c tests/unit/vgl_check
 	daemon/alerts.c daemon/alerts.h
 tests_unit_check_alerts_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_alerts_LDADD = $(EXEC_LIBS) $(CHECK_LIBS)
+LAB_TESTS += tests/lab/compat.test
