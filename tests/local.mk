@@ -17,3 +17,8 @@ tests_lab_vipwatch_LDADD = -lpthread
 # The protocol model (tests/model/README.md): spin, one TAP line per property.
 UNIT_TESTS += tests/model/model.test
 EXTRA_DIST += tests/model/vigil.pml tests/model/model.test tests/model/README.md
+
+# The fault campaign (tests/faults/README.md): a 3-node lab, 100 seeded faults.
+LAB_TESTS += tests/faults/campaign.test
+EXTRA_DIST += tests/faults/README.md tests/faults/campaign-cib.xml \
+	tests/faults/fx_lib.sh tests/faults/fx_kinds.sh tests/faults/fx_check.sh
