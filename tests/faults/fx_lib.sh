@@ -332,13 +332,16 @@ fx_repair() {
 
 # fx_cleanup_failed: forget fail counts (the campaign's faults put them
 # there on purpose; left alone they would ban resources for good).
+# Non-zero when there was nothing to clean up.
 fx_cleanup_failed() {
-    local r c
+    local r c done=1
     c=$(fx_coordinator)
     [ -n "$c" ] || return 1
     for r in $(fx_failed_rscs "$(fx_vlc "$c" cib 2>/dev/null)"); do
         fx_vlc "$c" cleanup "$r" >/dev/null 2>&1 && fx_event "cleanup $r"
+        done=0
     done
+    return "$done"
 }
 
 # fx_full_health: repair, clean up, wait until all nodes are healthy.
