@@ -22,7 +22,7 @@
 #include "daemon/coord.h"
 
 #define FENCE_BACKOFF_MIN_MS 1000
-#define FENCE_BACKOFF_MAX_MS 60000
+#define FENCE_BACKOFF_MAX_MS 8000
 #define BRAKE_WINDOW_US (10 * G_USEC_PER_SEC)
 #define BRAKE_COUNT 60
 #define BRAKE_DELAY_MS 1000
@@ -389,8 +389,13 @@ void vgl_coord_changed(vgl_coord *c, unsigned what)
         qb_log(LOG_INFO, "coord: transition %" PRIx64 " aborted by a change", c->tid);
         c->aborted = true;
     }
-    if (what & (VGL_CHG_VIEW | VGL_CHG_ACTIVE))
-        c->unconfirmed = 0; /* what we sent is delivered or lost with the view */
+    if (what & (VGL_CHG_VIEW | VGL_CHG_ACTIVE)) {
+        /* A view change ends the transition: results of its actions may
+         * have been dropped with the old view.  What still runs is in the
+         * in-flight table rebuilt at the barrier; we wait for that. */
+        c->unconfirmed = 0;
+        drop_transition(c);
+    }
     if (c->t && c->aborted && c->unconfirmed == 0 && vgl_replica_inflight_count(c->r) == 0)
         drop_transition(c);
     kick(c);

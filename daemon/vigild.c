@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -104,6 +105,24 @@ static int parse_level(const char *s)
     return s ? -1 : LOG_INFO;
 }
 
+/* Under systemd, stderr is a stream to the journal (JOURNAL_STREAM names
+ * its device and inode): there each line is "<N>message", so the journal
+ * records the level (sd-daemon(3)) and adds the time and PID itself. */
+static bool stderr_is_journal(void)
+{
+    const char *e = getenv("JOURNAL_STREAM");
+    unsigned long dev, ino;
+    struct stat st;
+
+    return e && sscanf(e, "%lu:%lu", &dev, &ino) == 2 && fstat(STDERR_FILENO, &st) == 0 &&
+           st.st_dev == (dev_t)dev && st.st_ino == (ino_t)ino;
+}
+
+static void journal_line(int32_t t, struct qb_log_callsite *cs, struct timespec *ts, const char *msg)
+{
+    fprintf(stderr, "<%d>%s\n", cs->priority, msg);
+}
+
 static int setup_logging(void)
 {
     int level = parse_level(opt_log_level);
@@ -114,9 +133,17 @@ static int setup_logging(void)
         return -1;
     }
     qb_log_init("vigild", LOG_DAEMON, level);
-    qb_log_format_set(QB_LOG_STDERR, "%t %N[%P] %p: %b");
-    qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_TRUE);
-    qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", level);
+    if (stderr_is_journal()) {
+        int32_t t = qb_log_custom_open(journal_line, NULL, NULL, NULL);
+        qb_log_format_set(t, "%b");
+        qb_log_filter_ctl(t, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", level);
+        qb_log_ctl(t, QB_LOG_CONF_ENABLED, QB_TRUE);
+        qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_FALSE);
+    } else {
+        qb_log_format_set(QB_LOG_STDERR, "%t %N[%P] %p: %b");
+        qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_TRUE);
+        qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", level);
+    }
     qb_log_ctl(QB_LOG_SYSLOG, QB_LOG_CONF_ENABLED, opt_syslog ? QB_TRUE : QB_FALSE);
     if (opt_syslog)
         qb_log_filter_ctl(QB_LOG_SYSLOG, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", level);
@@ -382,8 +409,9 @@ static int start(vigild *d)
     }
     name = opt_node_name ? g_strdup(opt_node_name)
                          : vgl_cluster_node_name(d->cluster, vgl_cluster_local_nodeid(d->cluster));
-    qb_log(LOG_NOTICE, "vigild %s starting on %s (node id %u)", PACKAGE_VERSION, name,
-           vgl_cluster_local_nodeid(d->cluster));
+    qb_log(LOG_NOTICE, "vigild %s starting on %s (node id %u, protocol %u..%u%s)", PACKAGE_VERSION,
+           name, vgl_cluster_local_nodeid(d->cluster), vgl_msg_proto_min(), vgl_msg_proto_version(),
+           vgl_msg_proto_overridden() ? ", test override" : "");
     d->alerts = vgl_alerts_new(name);
     d->replica = vgl_replica_new(name, vgl_cluster_local_nodeid(d->cluster), d->store, cib, &rh, d);
     {
@@ -460,7 +488,9 @@ int main(int argc, char **argv)
     }
     g_option_context_free(ctx);
     if (opt_version) {
-        printf("vigild %s (protocol %u)\n", PACKAGE_VERSION, VGL_PROTO_VERSION);
+        printf("vigild %s (protocol %u, accepts %u..%u%s)\n", PACKAGE_VERSION, vgl_msg_proto_version(),
+               vgl_msg_proto_min(), vgl_msg_proto_version(),
+               vgl_msg_proto_overridden() ? "; test override" : "");
         return 0;
     }
     if (setup_logging() != 0)
