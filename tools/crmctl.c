@@ -25,6 +25,7 @@ static const struct {
     { "fence", crmctl_fence_main, "fencing history; fence a node" },
     { "simulate", crmctl_simulate_main, "show what the scheduler would do with a CIB" },
     { "agent", crmctl_agent_main, "list, describe and test resource agents" },
+    { "import", crmctl_import_main, "configuration from keepalived or Heartbeat, in Vigil's syntax" },
 };
 
 static void usage(FILE *out)
