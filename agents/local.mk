@@ -14,8 +14,8 @@ ocfvigildir = $(OCF_ROOT_DIR)/resource.d/vigil
 ocfvigil_SCRIPTS = $(VGL_OCF_AGENTS)
 ocfviglibdir = $(OCF_ROOT_DIR)/lib/vigil
 ocfviglib_DATA = $(VGL_OCF_LIB)
-vglfencedir = $(sbindir)
-vglfence_SCRIPTS = $(VGL_FENCE_AGENTS)
+# fence_lab only drives the lab's power switch: it is never installed.
+EXTRA_DIST += $(VGL_FENCE_AGENTS)
 
 VGL_HEARTBEAT_RA = /usr/lib/ocf/resource.d/heartbeat
 VGL_HEARTBEAT_LIB = /usr/lib/ocf/lib/heartbeat
