@@ -146,15 +146,18 @@ static void finish_placements(vgl_transition *t)
         p->agent = vgl__sched_str(t, agent);
         g_free(agent);
         p->current = g_new(const char *, t->n_nodes + 1);
+        bool pending = false;
         for (int n = 0; n < t->n_nodes; n++) {
             if (r->st[n].running)
                 p->current[p->n_current++] = t->nodes[n].uname;
+            pending |= r->st[n].pending;
         }
         bool runs = r->next != SC_NONE && !r->start_unrunnable;
         p->next = runs ? t->nodes[r->next].uname : NULL;
         p->flags = (r->failed ? VGL_PLACE_FAILED : 0) | (r->blocked ? VGL_PLACE_BLOCKED : 0)
                    | ((!r->managed || r->maintenance || t->opt.maintenance_mode) ? VGL_PLACE_UNMANAGED : 0)
-                   | (r->target_role == SC_ROLE_STOPPED ? VGL_PLACE_DISABLED : 0);
+                   | (r->target_role == SC_ROLE_STOPPED ? VGL_PLACE_DISABLED : 0)
+                   | (pending ? VGL_PLACE_PENDING : 0);
     }
 }
 

@@ -35,6 +35,7 @@ typedef struct hs_rsc {
     bool unmanaged;
     bool failed;
     bool blocked;
+    bool pending;       /* a start or stop of it is in flight */
     int64_t since;      /* when it started where it runs, 0 if unknown */
 } hs_rsc;
 

@@ -363,6 +363,7 @@ static void read_resources(ha_status *st, const vgl_transition *t)
         r->blocked = (flags & VGL_PLACE_BLOCKED) != 0;
         r->unmanaged = (flags & VGL_PLACE_UNMANAGED) != 0;
         r->disabled = (flags & VGL_PLACE_DISABLED) != 0;
+        r->pending = (flags & VGL_PLACE_PENDING) != 0;
         r->state = g_strdup(rsc_state(r));
         if (r->current != NULL && strchr(r->current, ',') == NULL) {
             char *prim = primitive_of(r->id, r->clone != NULL);
@@ -704,7 +705,8 @@ bool ha_status_rsc_where(const ha_status *st, const char *rsc, char **now, char 
         if (!rsc_is(r, rsc))
             continue;
         found = true;
-        same = same && g_strcmp0(r->current, r->next) == 0;
+        /* a pending start or stop is not where it runs yet */
+        same = same && !r->pending && g_strcmp0(r->current, r->next) == 0;
         add_nodes(n, r->current);
         add_nodes(x, r->next);
     }

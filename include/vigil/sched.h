@@ -156,6 +156,7 @@ enum vgl_placement_flags {
     VGL_PLACE_BLOCKED = 1 << 1,   /* recovery is blocked (on-fail=block, no quorum, ...) */
     VGL_PLACE_UNMANAGED = 1 << 2, /* is-managed=false or maintenance */
     VGL_PLACE_DISABLED = 1 << 3,  /* target-role=Stopped */
+    VGL_PLACE_PENDING = 1 << 4,   /* a start or stop is in flight (recorded pending) */
 };
 size_t vgl_transition_placement_count(const vgl_transition *t);
 const vgl_placement *vgl_transition_placement(const vgl_transition *t, size_t i);
