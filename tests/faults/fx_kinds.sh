@@ -23,7 +23,7 @@
 # ---- the plan ----
 
 # Kinds and their weights (VIGIL_FAULT_KINDS keeps only some of them).
-FX_KINDS="kill:10 kill2:4 vigild9:8 corosync:6 freeze:10 link:7 partition:9 splitcfg:4 cut:3 monfail:10 hangmon:4 hangstop:4 hangstart:4 fencefail:9 sigterm:4 config:6"
+FX_KINDS="kill:10 kill2:4 vigild9:8 corosync:6 freeze:10 link:7 partition:9 splitcfg:4 cut:3 monfail:10 hangmon:4 hangstop:4 hangstart:4 fencefail:7 sigterm:4 config:8"
 
 _fx_pick_kind() {
     local kv w acc=0 total=0
