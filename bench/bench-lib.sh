@@ -27,14 +27,15 @@ BENCH_OUT=${BENCH_OUT:-}
 BENCH_MANAGERS="vigil pacemaker keepalived"
 
 bench_log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-bench_die() { LAB_KEEP_LOGS=1; bench_log "error: $*"; exit 1; }
+bench_die() { export LAB_KEEP_LOGS=1; bench_log "error: $*"; exit 1; }
 
 # bench_fail FIGURE MANAGER SETTING TEXT: a series that could not finish.
 # Keeps a copy of the lab's logs and prints a note line for bench/run-all:
 #   N <figure> <manager> <setting> <text>
 # Returns 1, so that callers can `bench_fail ... || return`.
 bench_fail() {
-    local keep="$BENCH_OUT/failed-$2-${3//[^a-z0-9]/}-$(date +%H%M%S)"
+    local keep
+    keep="$BENCH_OUT/failed-$2-${3//[^a-z0-9]/}-$(date +%H%M%S)"
     cp -a "$LAB_DIR" "$keep" 2>/dev/null
     bench_log "$2 $3: $4 (logs kept in $keep)"
     printf 'N\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4"
@@ -53,11 +54,12 @@ EOF
 }
 
 # bench_init "$@": options, the build tree, the lab libraries.
+# shellcheck disable=SC2034 # BENCH_QUICK: for the scripts that source this
 bench_init() {
     local build=${VIGIL_BUILDDIR:-}
     while [ $# -gt 0 ]; do
         case $1 in
-        --quick) BENCH_QUICK=1; BENCH_RUNS=3 ;;
+        --quick) BENCH_QUICK=1 BENCH_RUNS=3 ;;
         --runs) BENCH_RUNS=${2:?}; shift ;;
         --build) build=${2:?}; shift ;;
         --managers) BENCH_MANAGERS=${2:?}; shift ;;

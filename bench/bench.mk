@@ -6,5 +6,5 @@
 noinst_PROGRAMS += bench/vglbench
 bench_vglbench_SOURCES = bench/vglbench.c
 bench_vglbench_LDADD = $(CLIENT_LIBS) -lpthread
-EXTRA_DIST += bench/run-all bench/failover bench/move bench/startup bench/ipc \
-	bench/idle bench/README.md
+EXTRA_DIST += bench/run-all bench/bench-lib.sh bench/failover bench/move bench/startup bench/ipc \
+	bench/idle
