@@ -23,7 +23,7 @@
 # ---- the plan ----
 
 # Kinds and their weights (VIGIL_FAULT_KINDS keeps only some of them).
-FX_KINDS="kill:10 kill2:4 vigild9:8 corosync:6 freeze:10 link:7 partition:9 splitcfg:4 cut:3 monfail:10 hangmon:4 hangstop:4 hangstart:4 fencefail:7 sigterm:4 config:8"
+FX_KINDS="kill:10 kill2:4 vigild9:8 corosync:6 freeze:10 link:7 partition:9 splitcfg:4 cut:3 monfail:10 hangmon:4 hangstop:4 hangstart:4 fencefail:7 sigterm:4 config:6 cfgburst:3"
 
 _fx_pick_kind() {
     local kv w acc=0 total=0
@@ -119,6 +119,7 @@ fx_plan() {
             fx_rand 2
             FX_PLAN[i]="fencefail $sub $FX_ROLE $FX_PM $d $([ "$FX_R" = 0 ] && echo all || echo off-reboot)"
             ;;
+        cfgburst) fx_range 1 3; d=$FX_R; fx_range 3 6; FX_PLAN[i]="cfgburst $d $FX_R" ;;
         config)
             fx_range 1 3
             FX_PLAN[i]="config"
@@ -535,6 +536,26 @@ _fx_fencefail_undo() {
     link) lab_link_up "$FX_T" ;;
     esac
     fx_event "undo $1 node$FX_T"
+}
+
+# A burst: the web group is sent to a node while COUNT other changes go
+# through all three nodes at once (the coordinator queues them; status
+# updates from the move interleave with the diffs).
+fx_inject_cfgburst() {
+    local y=$1 count=$2 k pids=""
+    fx_change "$FX_I" 2 $((y % 3 + 1)) move "$y" &
+    pids="$pids $!"
+    for k in $(seq 1 "$count"); do
+        case $((k % 3)) in
+        0) fx_change "$FX_I" $((k + 2)) $((k % 3 + 1)) attr "$y" & ;;
+        1) fx_change "$FX_I" $((k + 2)) $((k % 3 + 1)) opt & ;;
+        *) fx_change "$FX_I" $((k + 2)) $((k % 3 + 1)) meta & ;;
+        esac
+        pids="$pids $!"
+    done
+    # shellcheck disable=SC2086
+    wait $pids
+    FX_DESC="web sent to node$y while $count other changes go through all nodes at once: $(awk -v f="$FX_I" '$1 == f { n++; if ($4 == "ok") a++ } END { printf "%d of %d acknowledged", a, n }' "$FX_CHANGES")"
 }
 
 # fx_inject_config CHANGE@NODE...: changes alone, one after the other.
