@@ -18,7 +18,10 @@ tests_lab_vipwatch_LDADD = -lpthread
 UNIT_TESTS += tests/model/model.test
 EXTRA_DIST += tests/model/vigil.pml tests/model/model.test tests/model/README.md
 
-# The fault campaign (tests/faults/README.md): a 3-node lab, 100 seeded faults.
+# The fault campaign (tests/faults/README.md): a 3-node lab, 100 seeded faults;
+# its verdicts on canned input need no lab.
 LAB_TESTS += tests/faults/campaign.test
+UNIT_TESTS += tests/faults/fx_check.test
 EXTRA_DIST += tests/faults/README.md tests/faults/campaign-cib.xml \
-	tests/faults/fx_lib.sh tests/faults/fx_kinds.sh tests/faults/fx_check.sh
+	tests/faults/fx_lib.sh tests/faults/fx_kinds.sh tests/faults/fx_check.sh \
+	tests/faults/fx_check.test
