@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034,SC2015,SC2153  # globals set here for the driver; A && B || C on purpose
 # tests/faults/fx_check.sh — verdicts on what the independent checker saw.
 #
 # What it is for.  tests/lab/vipwatch samples every node's addresses every

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034,SC2015,SC2153  # globals set here for the driver; A && B || C on purpose
 # tests/faults/fx_kinds.sh — the fault kinds of the campaign: how a seed
 # becomes a plan, and how each planned fault is injected and undone.
 #
@@ -141,7 +142,7 @@ fx_plan() {
 # that probability (never for a config fault), else "".
 _fx_pick_timed_change() {
     local d who
-    FX_TC=
+    FX_TC=''
     fx_rand 100
     [ "$FX_K" != config ] && [ "$FX_R" -lt "$1" ] || return 0
     fx_range 0 "$2"
@@ -164,7 +165,7 @@ fx_resolve() {
     coord) c=$(fx_coordinator); FX_T=${c:-1} ;;
     other)
         c=$(fx_coordinator)
-        FX_T=
+        FX_T=''
         for n in $(fx_nodes); do
             [ "$n" != "$h" ] && [ "$n" != "$c" ] && { FX_T=$n; break; }
         done
@@ -228,7 +229,7 @@ fx_change() {
 # CHANGE") in the background; FX_BG_PID is its job, FX_BG_WHAT says what.
 fx_change_bg() {
     local f=$1 t=$2 sub=$3 off who chg n
-    FX_BG_PID= FX_BG_WHAT=
+    FX_BG_PID='' FX_BG_WHAT=''
     [ -n "$4" ] || return 0
     read -r off who chg <<<"$4"
     if [ "$who" = target ]; then n=$t; else n=$(fx_others "$t"); n=${n%% *}; fi
@@ -244,7 +245,7 @@ fx_change_bg() {
 fx_change_wait() {
     [ -n "$FX_BG_PID" ] || return 0
     wait "$FX_BG_PID"
-    FX_BG_PID=
+    FX_BG_PID=''
     FX_BG_WHAT="$FX_BG_WHAT: $(awk -v f="$1" -v s="$2" '$1 == f && $6 == s { r = $4 } END { print (r == "ok" ? "acknowledged" : "not acknowledged (" r ")") }' "$FX_CHANGES")"
 }
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034,SC2015,SC2153  # globals set here for the driver; A && B || C on purpose
 # tests/faults/fx_lib.sh — the fault campaign's core: a seeded random
 # generator, the campaign clock, the event log, what each node runs, the
 # health of the cluster as the campaign judges it, and the repairs.
@@ -97,7 +98,7 @@ fx_vlc() {
 # nodes, ver, inflight, tstate); non-zero when it does not answer.
 fx_status() {
     local out k v
-    FXS_view= FXS_quorate= FXS_members= FXS_coord= FXS_nodes= FXS_ver= FXS_inflight= FXS_tstate=
+    FXS_view='' FXS_quorate='' FXS_members='' FXS_coord='' FXS_nodes='' FXS_ver='' FXS_inflight='' FXS_tstate=''
     out=$(fx_vlc "$1" status 2>/dev/null) || return 1
     while IFS='=' read -r k v; do
         case $k in
@@ -172,6 +173,7 @@ fx_failed_rscs() {
 }
 
 fx_in() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
+# shellcheck disable=SC2086  # the words of a list, on purpose
 fx_count() { set -- $1; echo $#; }
 fx_names() { local n out=""; for n in $1; do out="$out,node$n"; done; echo "${out#,}"; }
 
@@ -215,7 +217,7 @@ fx_service() {
 fx_healthy() {
     local set=$1 n c="" ver="" want h d2 role move
     want=$(fx_names "$set")
-    FX_CIB=
+    FX_CIB=''
     for n in $set; do
         fx_status "$n" || { FX_WHY="node$n does not answer"; return 1; }
         [ "$FXS_view" = ACTIVE ] || { FX_WHY="node$n is $FXS_view"; return 1; }
@@ -287,7 +289,7 @@ fx_undo_all() {
     rm -f "$LAB_DIR/power/fail"
     rm -f "$LAB_DIR"/n*/run/vigil/rsctmp/Dummy-*.state.fail-* "$LAB_DIR"/n*/run/vigil/rsctmp/Dummy-*.state.hang-*
     for n in $(fx_nodes); do
-        if [ "${FX_FROZEN[$n]:-0}" = 1 ]; then lab_thaw "$n" 2>/dev/null; FX_FROZEN[$n]=0; fi
+        if [ "${FX_FROZEN[$n]:-0}" = 1 ]; then lab_thaw "$n" 2>/dev/null; FX_FROZEN[n]=0; fi
         fx_link_up "$n" || lab_link_up "$n"
     done
     lab_heal_all 2>/dev/null
