@@ -43,7 +43,8 @@ struct vgl_coord {
     guint *timers;        /* per action: no result in time → failed */
     bool aborted;
     unsigned unconfirmed; /* actions we sent whose ACTIONS is not delivered yet */
-    guint idle_src, timer_src;
+    guint idle_src, timer_src; /* timer_src: the brake */
+    guint fence_src;           /* the next fencing attempt (backoff) */
     uint64_t computed;
     gint64 window_start;
     unsigned window_count;
@@ -82,6 +83,8 @@ void vgl_coord_free(vgl_coord *c)
         g_source_remove(c->idle_src);
     if (c->timer_src)
         g_source_remove(c->timer_src);
+    if (c->fence_src)
+        g_source_remove(c->fence_src);
     drop_transition(c);
     g_hash_table_unref(c->backoff);
     g_free(c);
@@ -194,8 +197,10 @@ static bool ready(const vgl_coord *c, const vgl_action *a)
     return true;
 }
 
-/* Is fencing of target held back by the backoff?  Arms the retry timer. */
+/* Is fencing of target held back by the backoff?  Arms the retry timer
+ * (its own, not the brake's: a retry must not wait out a brake window). */
 static gboolean retry_timer(gpointer data);
+static gboolean fence_timer(gpointer data);
 
 static bool fence_held(vgl_coord *c, const char *target)
 {
@@ -204,8 +209,8 @@ static bool fence_held(vgl_coord *c, const char *target)
 
     if (b == NULL || now >= b->next_us)
         return false;
-    if (c->timer_src == 0)
-        c->timer_src = g_timeout_add((guint)((b->next_us - now) / 1000 + 1), retry_timer, c);
+    if (c->fence_src == 0)
+        c->fence_src = g_timeout_add((guint)((b->next_us - now) / 1000 + 1), fence_timer, c);
     return true;
 }
 
@@ -252,7 +257,7 @@ static void dispatch_ready(vgl_coord *c)
 {
     size_t n = vgl_transition_action_count(c->t);
     GVariantBuilder b;
-    unsigned count = 0, open = 0;
+    unsigned count = 0, open = 0, held = 0;
     vgl_msg *m;
 
     if (c->aborted)
@@ -264,8 +269,10 @@ static void dispatch_ready(vgl_coord *c)
             open++;
         if (c->state[i] != A_PENDING || !ready(c, a))
             continue;
-        if (vgl_action_get_kind(a) == VGL_ACTION_FENCE && fence_held(c, vgl_action_node(a)))
+        if (vgl_action_get_kind(a) == VGL_ACTION_FENCE && fence_held(c, vgl_action_node(a))) {
+            held++;
             continue;
+        }
         g_variant_builder_add_value(&b, action_variant(c, a));
         c->state[i] = A_SENT;
         arm_timer(c, a);
@@ -274,8 +281,10 @@ static void dispatch_ready(vgl_coord *c)
     }
     if (count == 0) {
         g_variant_builder_clear(&b);
-        if (open == 0 && c->unconfirmed == 0) {
-            /* Nothing can move any more: done, or blocked behind a failure. */
+        if (open == 0 && c->unconfirmed == 0 && held == 0) {
+            /* Nothing can move any more: done, or blocked behind a failure.
+             * (A fence held back by its backoff keeps the transition: the
+             * fence timer dispatches it.) */
             qb_log(LOG_INFO, "coord: transition %" PRIx64 " finished", c->tid);
             drop_transition(c);
             kick(c);
@@ -359,6 +368,17 @@ static gboolean idle_compute(gpointer data)
     vgl_coord *c = data;
     c->idle_src = 0;
     compute(c);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean fence_timer(gpointer data)
+{
+    vgl_coord *c = data;
+    c->fence_src = 0;
+    if (c->t && !c->aborted)
+        dispatch_ready(c);
+    else
+        kick(c);
     return G_SOURCE_REMOVE;
 }
 

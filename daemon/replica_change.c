@@ -112,6 +112,18 @@ static void refuse(vgl_replica *r, uint32_t origin, uint64_t req, int rc, GPtrAr
     vgl_replica_send(r, m);
 }
 
+/* The operations, then the stamp (the view epoch of this change). */
+static int apply_stamped(vgl_cib *cib, GVariant *ops, uint64_t stamp, GPtrArray *errs)
+{
+    char buf[32];
+    int rc = vgl_changes_apply(cib, ops, errs);
+
+    snprintf(buf, sizeof(buf), "%" PRIu64, stamp);
+    if (rc == 0 && g_strcmp0(vgl_cib_option(cib, VGL_STAMP_OPTION), buf) != 0)
+        rc = vgl_cib_set_option(cib, VGL_STAMP_OPTION, buf, errs);
+    return rc;
+}
+
 static void queued_free(gpointer p)
 {
     queued_change *q = p;
@@ -126,14 +138,19 @@ void vgl__replica_drop_queued_changes(vgl_replica *r)
     r->change_busy = false;
 }
 
-/* Turn one request into a diff (or a refusal).  Returns true when a diff
- * went out (then the next request waits until it is delivered, so that it
- * is computed on top of this one). */
+/* Turn one request into a change for everyone (or a refusal).  The
+ * operations are checked here on a copy; what goes out is the operation
+ * list itself, stamped, not an XML diff: a whole-CIB diff names its base
+ * version, and status updates (operation results) delivered between its
+ * making and its delivery change that version, so every diff would race
+ * with the status.  The same operations applied to the same configuration
+ * give the same result on every member.  Returns true when a change went
+ * out (the next request waits until it is delivered, so that it is
+ * checked on top of this one). */
 static bool make_diff(vgl_replica *r, uint32_t from, uint64_t req, GVariant *ops)
 {
     GPtrArray *errs = g_ptr_array_new_with_free_func(g_free);
     vgl_cib *copy = NULL;
-    char *diff, stamp[32];
     vgl_msg *out;
     bool sent = false;
     int rc;
@@ -150,21 +167,17 @@ static bool make_diff(vgl_replica *r, uint32_t from, uint64_t req, GVariant *ops
         goto done;
     }
     copy = vgl_cib_copy(r->cib);
-    rc = vgl_changes_apply(copy, ops, errs);
-    snprintf(stamp, sizeof(stamp), "%" PRIu64, vgl_view_epoch(r->view));
-    if (rc == 0 && g_strcmp0(vgl_cib_option(copy, VGL_STAMP_OPTION), stamp) != 0)
-        rc = vgl_cib_set_option(copy, VGL_STAMP_OPTION, stamp, errs);
+    rc = apply_stamped(copy, ops, vgl_view_epoch(r->view), errs);
     if (rc != 0) {
         refuse(r, from, req, rc, errs);
         goto done;
     }
-    diff = vgl_cib_diff(r->cib, copy);
     out = vgl_msg_begin(VGL_MSG_CIB_DIFF);
     g_variant_dict_insert(out->fields, "req", "t", (guint64)req);
     g_variant_dict_insert(out->fields, "origin", "u", from);
     g_variant_dict_insert(out->fields, "members", "s", vgl_view_members_key(r->view));
-    g_variant_dict_insert(out->fields, "diff", "s", diff);
-    g_free(diff);
+    g_variant_dict_insert(out->fields, "stamp", "t", (guint64)vgl_view_epoch(r->view));
+    g_variant_dict_insert_value(out->fields, "ops", ops);
     sent = vgl_replica_send(r, out) == 0;
 done:
     vgl_cib_free(copy);
@@ -198,12 +211,12 @@ void vgl__replica_on_change_request(vgl_replica *r, uint32_t from, const vgl_msg
     next_change(r);
 }
 
-/* On every member: apply the coordinator's diff, persist, confirm. */
+/* On every member: apply the coordinator's change, persist, confirm. */
 void vgl__replica_on_diff(vgl_replica *r, uint32_t from, const vgl_msg *m)
 {
-    const char *diff = vgl_msg_str(m, "diff");
+    GVariant *ops = vgl_msg_value(m, "ops", "aa{sv}");
     GPtrArray *errs = g_ptr_array_new_with_free_func(g_free);
-    uint64_t req = 0;
+    uint64_t req = 0, stamp = 0;
     uint32_t origin = 0;
     vgl_cib_version v;
     vgl_msg *out;
@@ -211,23 +224,27 @@ void vgl__replica_on_diff(vgl_replica *r, uint32_t from, const vgl_msg *m)
     int rc;
 
     vgl_msg_u64(m, "req", &req);
+    vgl_msg_u64(m, "stamp", &stamp);
     vgl_msg_u32(m, "origin", &origin);
-    /* Our own diff is back: once applied, the next request builds on it. */
+    /* Our own change is back: once applied, the next request builds on it. */
     if (from == r->my_id && r->change_busy) {
         r->change_busy = false;
         ours = true;
     }
     if (from != vgl_view_coordinator(r->view) ||
         g_strcmp0(vgl_msg_str(m, "members"), vgl_view_members_key(r->view)) != 0 ||
-        !vgl__replica_view_quorate(r)) {
-        qb_log(LOG_WARNING, "cib: a configuration diff from node %u outside its quorate view "
+        !vgl__replica_view_quorate(r) || ops == NULL) {
+        qb_log(LOG_WARNING, "cib: a configuration change from node %u outside its quorate view "
                "was ignored", from);
         goto done;
     }
-    rc = diff ? vgl_cib_diff_apply(r->cib, diff, -1, errs) : VGL_E_PARSE;
+    /* Every member holds the same configuration and applies the same
+     * operations: all succeed alike, or all fail alike at the same one. */
+    rc = apply_stamped(r->cib, ops, stamp, errs);
     if (rc != 0) {
-        /* Every member holds the same CIB, so every member refuses alike. */
-        vgl__replica_log_errors("cib: a configuration diff was refused", errs);
+        vgl__replica_log_errors("cib: a configuration change failed", errs);
+        if (ours)
+            refuse(r, origin, req, rc, errs);
         goto done;
     }
     vgl__replica_ensure_nodes(r);
@@ -243,6 +260,8 @@ void vgl__replica_on_diff(vgl_replica *r, uint32_t from, const vgl_msg *m)
 done:
     if (ours)
         next_change(r);
+    if (ops)
+        g_variant_unref(ops);
     g_ptr_array_unref(errs);
 }
 

@@ -512,9 +512,17 @@ fx_inject_fencefail() {
         _fx_device_back "$t0" "$d"
         [ "$t_undo" -gt 0 ] && { fx_sleep_ms $((t_undo - (FX_NOW - t0))); _fx_fencefail_undo "$sub"; }
     fi
-    # A node that left the view uncleanly stays unclean until fenced, even
-    # if it is back before the device works (doc/protocol.md, Fencing).
-    [ "$sub" != none ] && FX_MUST_FENCE=$FX_T
+    # A node that left the view uncleanly must be fenced once the device
+    # works, unless it was back first: a node that rejoins is no longer
+    # unclean (doc/protocol.md, Fencing: its announcement is its truth, and
+    # nothing it may have run started elsewhere while it was away).
+    if [ "$sub" != none ]; then
+        if [ "$t_undo" -gt 0 ] && [ "$t_undo" -lt "$d" ]; then
+            FX_MAY_FENCE=$FX_T
+        else
+            FX_MUST_FENCE=$FX_T
+        fi
+    fi
     fx_sec "$d"
     FX_DESC="fence device fails ($mode) for $FX_SEC s; $what"
     [ "$t_undo" -gt 0 ] && { fx_sec "$t_undo"; FX_DESC="$FX_DESC for $FX_SEC s"; }

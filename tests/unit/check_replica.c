@@ -275,6 +275,61 @@ START_TEST(concurrent_changes_both_survive)
 }
 END_TEST
 
+/* A status update delivered between the coordinator's check of a change
+ * and the change itself must not make anyone refuse it. */
+START_TEST(change_survives_a_status_update_in_between)
+{
+    sim s;
+    uint32_t all[] = { 1, 2, 3 };
+    sim_boot(&s);
+    ck_assert_int_eq(change(&s, 2, "raced"), 0);
+    {
+        vgl_msg *m = vgl_msg_begin(VGL_MSG_OP_RESULT);
+        GVariantBuilder b;
+        GVariantDict d;
+        g_variant_dict_init(&d, NULL);
+        g_variant_dict_insert(&d, "rsc", "s", "other");
+        g_variant_dict_insert(&d, "class", "s", "ocf");
+        g_variant_dict_insert(&d, "provider", "s", "vigil");
+        g_variant_dict_insert(&d, "type", "s", "Dummy");
+        g_variant_dict_insert(&d, "op", "s", "monitor");
+        g_variant_dict_insert(&d, "rc", "i", 7);
+        g_variant_dict_insert(&d, "expected", "i", 7);
+        g_variant_dict_insert(&d, "call", "i", 1);
+        g_variant_builder_init(&b, G_VARIANT_TYPE("aa{sv}"));
+        g_variant_builder_add_value(&b, g_variant_dict_end(&d));
+        g_variant_dict_insert_value(m->fields, "results", g_variant_builder_end(&b));
+        vgl_replica_send(s.nodes[3].r, m); /* queued after the request */
+    }
+    pump(&s);
+    ck_assert_uint_eq(s.nodes[2].changes_done, 1);
+    ck_assert_int_eq(s.nodes[2].last_rc, 0);
+    for (uint32_t i = 1; i <= N; i++)
+        ck_assert_ptr_nonnull(vgl_cib_find(vgl_replica_cib(s.nodes[i].r), "raced"));
+    assert_same_cib(&s, all, 3);
+    sim_free(&s);
+}
+END_TEST
+
+/* A change the coordinator cannot apply is refused to its origin with the
+ * reason, and nothing changes anywhere. */
+START_TEST(invalid_change_is_refused_with_its_reason)
+{
+    sim s;
+    sim_boot(&s);
+    char *before = digest_of(&s, 3);
+    ck_assert_int_eq(change(&s, 3, "bad id with spaces"), 0);
+    pump(&s);
+    ck_assert_uint_eq(s.nodes[3].changes_done, 1);
+    ck_assert_int_ne(s.nodes[3].last_rc, 0);
+    char *after = digest_of(&s, 3);
+    ck_assert_str_eq(before, after);
+    g_free(before);
+    g_free(after);
+    sim_free(&s);
+}
+END_TEST
+
 START_TEST(changes_need_quorum)
 {
     sim s;
@@ -393,6 +448,8 @@ static Suite *replica_suite(void)
     tcase_add_test(tc, change_reaches_everyone_and_is_acknowledged);
     tcase_add_test(tc, concurrent_changes_both_survive);
     tcase_add_test(tc, changes_need_quorum);
+    tcase_add_test(tc, change_survives_a_status_update_in_between);
+    tcase_add_test(tc, invalid_change_is_refused_with_its_reason);
     tcase_add_test(tc, restarted_node_is_synced);
     tcase_add_test(tc, changes_during_the_barrier_are_deferred);
     tcase_add_test(tc, partition_merge_keeps_the_majority_change);
