@@ -29,7 +29,7 @@
 #include "cib/cib_internal.h"
 
 /* Pacemaker's execution status codes. */
-enum { OP_PENDING = -1, OP_DONE = 0, OP_CANCELLED = 1, OP_STATUS_MAX = 9 };
+enum { OP_PENDING = -1, OP_DONE = 0, OP_CANCELLED = 1, OP_STATUS_MAX = 11 };
 enum { OCF_NOT_RUNNING = 7, OCF_DEGRADED = 190 };
 
 static bool arg_text(GPtrArray *errors, const vgl_cib *cib, const char *what, const char *s,

@@ -69,13 +69,14 @@ static void op_free(gpointer p)
     g_free(o);
 }
 
+/* The op-status of the CIB: Pacemaker's enum pcmk_exec_status. */
 static int op_status(vgl_exec_status s)
 {
     switch (s) {
     case VGL_EXEC_DONE: return 0;
     case VGL_EXEC_CANCELLED: return 1;
     case VGL_EXEC_TIMEOUT: return 2;
-    case VGL_EXEC_NOT_INSTALLED: return 5;
+    case VGL_EXEC_NOT_INSTALLED: return 7;
     case VGL_EXEC_ERROR: return 4;
     }
     return 4;

@@ -284,10 +284,13 @@ typedef struct vgl_cib_op_result {
     const char *operation;      /* required: start, stop, monitor, ... */
     uint32_t interval_ms;       /* 0 for one-shot operations and probes */
     int rc;                     /* agent exit code (0..255) */
-    int op_status;              /* Pacemaker's: -1 pending, 0 done, 1 cancelled,
+    int op_status;              /* Pacemaker's enum pcmk_exec_status:
+                                   -1 pending, 0 done, 1 cancelled,
                                    2 timed out, 3 not supported, 4 error,
-                                   5 not installed, 6 not connected,
-                                   7 invalid, 8 no fence device, 9 no secrets */
+                                   5 hard error, 6 fatal error,
+                                   7 not installed, 8 not connected,
+                                   9 invalid, 10 no fence device,
+                                   11 no secrets */
     int expected_rc;            /* the rc the scheduler expected (target rc) */
     int call_id;                /* executor's per-node counter, >= 0 */
     int64_t time;               /* epoch seconds when it ran/finished */

@@ -17,7 +17,8 @@
 #   FX_MAY_FENCE   nodes that may have been fenced (a race by design)
 #   FX_FAIL        non-empty when the fault's effect was never seen
 #                  (a failing monitor nobody noticed)
-#   FX_REPAIR_FIRST  nothing recovers before the driver repairs (quorum lost)
+#   FX_REPAIR_FIRST  nothing recovers before the driver repairs (quorum lost);
+#                    the node whose quorate view then counts
 # Invariant: everything a fault changes is undone by fx_undo_all
 # (fx_lib.sh), so a fault that goes wrong never leaks into the next one.
 
@@ -326,7 +327,10 @@ fx_inject_kill2() {
     lab_kill "$c" 2>/dev/null
     fx_sec "$2"
     FX_DESC="hard kill of $FX_TR, then $FX_SEC s after its fence of the coordinator node$c"
-    FX_MUST_FENCE=$t1 FX_MAY_FENCE=$c FX_REPAIR_FIRST=1
+    # The driver waits for a quorate view reported by node $c once it is
+    # back: node $t1's survivors may still report their old view until
+    # corosync's token expires.
+    FX_MUST_FENCE=$t1 FX_MAY_FENCE=$c FX_REPAIR_FIRST=$c
 }
 
 # Configuration changes on both sides of a partition: one through the
@@ -516,8 +520,11 @@ fx_inject_fencefail() {
     # works, unless it was back first: a node that rejoins is no longer
     # unclean (doc/protocol.md, Fencing: its announcement is its truth, and
     # nothing it may have run started elsewhere while it was away).
+    # The fencer retries a failed fence after 1, 2, 4, then 8 s: a node
+    # whose sub-fault ends less than that after the device is back may be
+    # back in the view before the next attempt.
     if [ "$sub" != none ]; then
-        if [ "$t_undo" -gt 0 ] && [ "$t_undo" -lt "$d" ]; then
+        if [ "$t_undo" -gt 0 ] && [ "$t_undo" -lt $((d + 9000)) ]; then
             FX_MAY_FENCE=$FX_T
         else
             FX_MUST_FENCE=$FX_T

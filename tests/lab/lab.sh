@@ -209,6 +209,13 @@ lab_kill() {
     local n=$1
     lab_link_down "$n"
     _lab_signal_node "$n" KILL
+    # SIGKILL is delivered asynchronously: wait (2 s at most) until the
+    # namespace is empty, so that the caller sees the node dead.
+    local i
+    for i in $(seq 40); do
+        [ -z "$(ip netns pids "$(lab_ns "$n")" 2>/dev/null)" ] && break
+        sleep 0.05
+    done
     ip -n "$(lab_ns "$n")" addr flush dev eth0 2>/dev/null
     # What lived in memory is gone too: /run and /dev/shm are tmpfs.
     rm -rf "${LAB_DIR:?}/n$n/run/"* "${LAB_DIR:?}/n$n/shm/"* 2>/dev/null

@@ -564,7 +564,7 @@ START_TEST(record_op_refuses_bad_results)
     r = op("start", 0, 256, 0, 1);
     EXPECT_REFUSED(cib, vgl_cib_record_op(cib, "alpha", &r, errors), VGL_E_INVALID, NULL);
     r = op("start", 0, 0, 0, 1);
-    r.op_status = 10;
+    r.op_status = 12;
     EXPECT_REFUSED(cib, vgl_cib_record_op(cib, "alpha", &r, errors), VGL_E_INVALID, NULL);
     r = op("start", 0, 0, 0, -2);
     EXPECT_REFUSED(cib, vgl_cib_record_op(cib, "alpha", &r, errors), VGL_E_INVALID, NULL);
