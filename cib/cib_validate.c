@@ -30,7 +30,7 @@ static const char *const unsupported_elements[] = {
     "acl_group", "acl_role", "acl_permission", "acl_user", "rsc_ticket", "tickets",
     "ticket_state", "resource_set", "resource_ref", "date_expression", "date_spec",
     "duration", "rsc_expression", "op_expression", "lifetime", "utilization",
-    "select", "docker", "rkt", "podman", "network", "storage", NULL,
+    "docker", "rkt", "podman", "network", "storage", NULL,
 };
 
 static bool in_list(const char *const *list, const char *s)

@@ -327,6 +327,40 @@ void vgl__cib_validate_cons_topology(vgl__vctx *v, const xmlNode *topology)
 
 /* ---- alerts ---- */
 
+/* <select> of an <alert>: which kinds of event it receives, each kind at
+ * most once; select_attributes may name the attributes. */
+static void check_select(vgl__vctx *v, const xmlNode *sel)
+{
+    static vgl__names kinds = { "select_nodes", "select_fencing", "select_resources",
+                                "select_attributes", NULL };
+    static vgl__names attribute_required = { "id", "name", NULL };
+    unsigned seen = 0;
+
+    vgl__cib_validate_attrs(v, sel, NULL, NULL, NULL);
+    VGL__FOR_CHILD(c, sel) {
+        unsigned i = 0;
+
+        while (kinds[i] != NULL && !vgl__cib_xml_is(c, kinds[i]))
+            i++;
+        if (kinds[i] == NULL) {
+            vgl__cib_validate_misplaced(v, c, sel);
+            continue;
+        }
+        if (seen & (1u << i))
+            vgl__cib_validate_fail(v, VGL_E_INVALID, c, "<%s> appears twice in <select>", kinds[i]);
+        seen |= 1u << i;
+        vgl__cib_validate_attrs(v, c, NULL, NULL, NULL);
+        VGL__FOR_CHILD(a, c) {
+            if (vgl__cib_xml_is(c, "select_attributes") && vgl__cib_xml_is(a, "attribute")) {
+                vgl__cib_validate_attrs(v, a, attribute_required, NULL, NULL);
+                vgl__cib_validate_register(v, a);
+            } else {
+                vgl__cib_validate_misplaced(v, a, c);
+            }
+        }
+    }
+}
+
 /* An <alert> (recipients allowed) or a <recipient> (value instead of path). */
 static void check_alert(vgl__vctx *v, const xmlNode *alert, bool is_alert)
 {
@@ -336,13 +370,20 @@ static void check_alert(vgl__vctx *v, const xmlNode *alert, bool is_alert)
 
     vgl__cib_validate_attrs(v, alert, is_alert ? alert_required : recipient_required, optional, NULL);
     vgl__cib_validate_register(v, alert);
+    unsigned selects = 0;
     VGL__FOR_CHILD(c, alert) {
-        if (is_alert && vgl__cib_xml_is(c, "recipient"))
+        if (is_alert && vgl__cib_xml_is(c, "recipient")) {
             check_alert(v, c, false);
-        else if (vgl__cib_xml_is(c, "meta_attributes") || vgl__cib_xml_is(c, "instance_attributes"))
+        } else if (is_alert && vgl__cib_xml_is(c, "select")) {
+            if (selects++ > 0)
+                vgl__cib_validate_fail(v, VGL_E_INVALID, c, "<select> appears twice in <alert>");
+            check_select(v, c);
+        } else if (vgl__cib_xml_is(c, "meta_attributes") ||
+                   vgl__cib_xml_is(c, "instance_attributes")) {
             vgl__cib_validate_nvset(v, c, true, NULL);
-        else
+        } else {
             vgl__cib_validate_misplaced(v, c, alert);
+        }
     }
 }
 
