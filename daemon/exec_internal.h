@@ -1,7 +1,7 @@
 /*
  * exec_internal.h — the child-process runner shared by the OCF executor
- * (exec.c) and the fencer (fencer.c).  Not for use outside daemon/exec*
- * and daemon/fencer*.
+ * (exec.c), the fencer (fencer*.c) and the alert runner (alerts.c).  Not
+ * for use outside those.
  *
  * A child is one run of one agent: spawned without a shell in its own
  * session (so its own process group), stdin from /dev/null or from a
