@@ -791,6 +791,35 @@ static void refused(vgl_replica *r, uint32_t nodeid, const void *data, size_t le
         send_sync(r);
 }
 
+/* An ANNOUNCE while ACTIVE that answers this very membership: the ring
+ * re-formed around this node with the same members (a short link loss)
+ * and corosync delivered the confchg to the others only.  Open the
+ * barrier here too, at this point of the stream, as if a confchg without
+ * changes had come; the announcement then counts in it.  Messages this
+ * node applied before are the same ones the others deferred and replay
+ * after the SYNC, which every barrier ends with. */
+static bool missed_change(vgl_replica *r, uint32_t from, const vgl_msg *m)
+{
+    vgl_view_ann ann = { 0 };
+    vgl_member *members;
+    const vgl_member *cur;
+    size_t n;
+
+    ann.members_key = vgl_msg_str(m, "members");
+    vgl_msg_u64(m, "counter", &ann.counter);
+    vgl_msg_u64(m, "incarnation", &ann.incarnation);
+    if (!vgl_view_missed_change(r->view, from, &ann))
+        return false;
+    qb_log(LOG_WARNING, "view: %s opened a barrier for the same members, after a membership "
+           "change that corosync did not report on this node; joining it",
+           vgl_replica_node_name(r, from) ? vgl_replica_node_name(r, from) : "a member");
+    cur = vgl_view_members(r->view, &n);
+    members = g_memdup2(cur, n * sizeof(*members));
+    vgl_replica_confchg(r, members, n, NULL, 0, NULL, 0);
+    g_free(members);
+    return true;
+}
+
 void vgl_replica_deliver(vgl_replica *r, uint32_t nodeid, const void *data, size_t len)
 {
     vgl_msg *m = NULL;
@@ -817,8 +846,12 @@ void vgl_replica_deliver(vgl_replica *r, uint32_t nodeid, const void *data, size
         }
         break;
     case VGL_VIEW_ACTIVE:
-        if (m->type != VGL_MSG_ANNOUNCE && m->type != VGL_MSG_SYNC)
+        if (m->type == VGL_MSG_ANNOUNCE) {
+            if (missed_change(r, nodeid, m))
+                on_announce(r, nodeid, m);
+        } else if (m->type != VGL_MSG_SYNC) {
             apply_msg(r, nodeid, m);
+        }
         break;
     }
     vgl_msg_free(m);

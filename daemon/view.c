@@ -333,6 +333,30 @@ static void complete_barrier(vgl_view *v)
     v->history = true;
 }
 
+/* The key of last_counter: one process of one node. */
+static char *process_key(const vgl_view *v, uint32_t nodeid, uint64_t incarnation)
+{
+    return g_strdup_printf("%u:%u:%" G_GUINT64_FORMAT, nodeid, member_pid(v, nodeid),
+                           (guint64)incarnation);
+}
+
+bool vgl_view_missed_change(const vgl_view *v, uint32_t nodeid, const vgl_view_ann *ann)
+{
+    char *who;
+    const uint64_t *last;
+    bool fresh;
+
+    if (v->state != VGL_VIEW_ACTIVE || ann == NULL || ann->members_key == NULL ||
+        strcmp(ann->members_key, v->key) != 0 || nodeid == v->me ||
+        !vgl_view_is_member(v, nodeid) || is_excluded(v, nodeid))
+        return false;
+    who = process_key(v, nodeid, ann->incarnation);
+    last = g_hash_table_lookup(v->last_counter, who);
+    fresh = last == NULL || ann->counter > *last;
+    g_free(who);
+    return fresh;
+}
+
 int vgl_view_announce(vgl_view *v, uint32_t nodeid, const vgl_view_ann *ann)
 {
     ann_rec *a;
@@ -346,8 +370,7 @@ int vgl_view_announce(vgl_view *v, uint32_t nodeid, const vgl_view_ann *ann)
         return VGL_E_INVALID; /* barrier already complete: a duplicate */
     /* Each process announces with an increasing counter; one that is not
      * newer than what we already saw from it is a leftover. */
-    who = g_strdup_printf("%u:%u:%" G_GUINT64_FORMAT, nodeid, member_pid(v, nodeid),
-                          (guint64)ann->incarnation);
+    who = process_key(v, nodeid, ann->incarnation);
     last = g_hash_table_lookup(v->last_counter, who);
     if (last && ann->counter <= *last) {
         g_free(who);

@@ -60,6 +60,14 @@ const char *vgl_view_members_key(const vgl_view *v);
  * VGL_E_INVALID when it was stale (another view) or not from a member. */
 int vgl_view_announce(vgl_view *v, uint32_t nodeid, const vgl_view_ann *ann);
 
+/* An ANNOUNCE arrived while this node is ACTIVE: true when it answers
+ * this very membership (same key) and is a new announcement of a member's
+ * process (its counter is higher than any seen from it).  Then that member
+ * saw a view change that corosync did not report here: the ring re-formed
+ * around this node with the same members (a short link loss), and this
+ * node must open a barrier of its own at this point of the stream. */
+bool vgl_view_missed_change(const vgl_view *v, uint32_t nodeid, const vgl_view_ann *ann);
+
 /* Leave member [in] nodeid out of barriers for good (it speaks a protocol
  * this node does not: it can never announce).  Returns 1 when that
  * completed the barrier, else 0. */

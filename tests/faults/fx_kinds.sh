@@ -327,10 +327,11 @@ fx_inject_kill2() {
     lab_kill "$c" 2>/dev/null
     fx_sec "$2"
     FX_DESC="hard kill of $FX_TR, then $FX_SEC s after its fence of the coordinator node$c"
-    # The driver waits for a quorate view reported by node $c once it is
-    # back: node $t1's survivors may still report their old view until
-    # corosync's token expires.
-    FX_MUST_FENCE=$t1 FX_MAY_FENCE=$c FX_REPAIR_FIRST=$c
+    # The driver waits for a quorate view reported by node $t1 once it is
+    # back (the survivor may still report its old view until corosync's
+    # token expires).  Not node $c: $t1 and the survivor may fence it
+    # while it starts again, which is right.
+    FX_MUST_FENCE=$t1 FX_MAY_FENCE=$c FX_REPAIR_FIRST=$t1
 }
 
 # Configuration changes on both sides of a partition: one through the
@@ -455,7 +456,16 @@ fx_inject_hangmon() {
     [ "$(fx_count "$n")" = 1 ] || { FX_DESC="monitor hang of $rsc: skipped, it runs on {$n}"; return; }
     fx_knob "$n" "$rsc" hang-monitor 6
     FX_DESC="monitor of $rsc on node$n hangs past its 3 s timeout"
-    fx_observe_failure "$rsc" 10 || FX_FAIL="the hung monitor of $rsc on node$n was never recorded"
+    if ! fx_observe_failure "$rsc" 10; then
+        # A configuration change of this fault may have moved the resource
+        # away first: its stop then cancels the hung monitor, which is no
+        # failure.
+        if [ -n "${FX_PLAN_CHG[FX_I]}" ] && [ "$(fx_rsc_node "$rsc")" != "$n" ]; then
+            FX_DESC="$FX_DESC (moved away by the change before the timeout)"
+        else
+            FX_FAIL="the hung monitor of $rsc on node$n was never recorded"
+        fi
+    fi
     fx_sleep_ms "$hold"
     fx_unknob "$n" "$rsc" hang-monitor
 }
