@@ -325,7 +325,10 @@ static void complete_barrier(vgl_view *v)
         const ann_rec *a = g_ptr_array_index(v->anns, i);
         if (winner == NULL || config_beats(a, winner))
             winner = a;
-        epoch = MAX(epoch, a->view_epoch);
+        /* Above every stamp a member holds too: view epochs start again
+         * at 1 when every process restarted, stamps are on disk, and a
+         * change made now must beat every older configuration. */
+        epoch = MAX(epoch, MAX(a->view_epoch, a->stamp));
     }
     v->view_epoch = epoch + 1;
     v->sync_source = winner->nodeid;

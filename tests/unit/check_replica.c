@@ -58,7 +58,12 @@ static const vgl_replica_hooks hooks = { hook_send, NULL, NULL, NULL, NULL, NULL
 
 static char *name_of(uint32_t id) { return g_strdup_printf("node%u", id); }
 
-static void node_start(sim *s, uint32_t id)
+static void node_start_with(sim *s, uint32_t id, vgl_cib *stored);
+
+static void node_start(sim *s, uint32_t id) { node_start_with(s, id, vgl_cib_new()); }
+
+/* Start node id with the CIB it had stored on disk (taken over). */
+static void node_start_with(sim *s, uint32_t id, vgl_cib *stored)
 {
     node *n = &s->nodes[id];
     static uint32_t next_pid = 1000;
@@ -66,7 +71,7 @@ static void node_start(sim *s, uint32_t id)
     char *name = name_of(id);
     n->s = s;
     n->id = id;
-    n->r = vgl_replica_new(name, id, NULL, vgl_cib_new(), &hooks, n);
+    n->r = vgl_replica_new(name, id, NULL, stored, &hooks, n);
     vgl_replica_set_quorum_size(n->r, N / 2 + 1);
     vgl_replica_quorum(n->r, true, true);
     n->up = true;
@@ -463,6 +468,59 @@ START_TEST(barrier_opened_by_the_others_is_joined)
 }
 END_TEST
 
+/* Every process restarts (a power cut): view epochs begin again at 1,
+ * while the stamps of the stored configurations are high.  A change made
+ * afterwards must still beat the older configuration that a node brings
+ * back from its disk. */
+START_TEST(change_after_a_full_restart_beats_an_older_disk)
+{
+    sim s;
+    uint32_t three[] = { 3 }, all[] = { 1, 2, 3 };
+    vgl_cib *disk[N + 1];
+    sim_boot(&s);
+    for (int round = 0; round < 4; round++) { /* raise the view epoch */
+        node_stop(&s, 3);
+        confchg(&s, 1, three, 1, CPG_REASON_LEAVE, NULL, 0);
+        pump(&s);
+        node_start(&s, 3);
+        s.group_of[3] = 1;
+        confchg(&s, 1, NULL, 0, 0, three, 1);
+        pump(&s);
+    }
+    ck_assert_int_eq(change(&s, 1, "old"), 0);
+    pump(&s);
+    ck_assert_uint_ge(vgl_view_epoch(vgl_replica_view(s.nodes[1].r)), 5);
+    for (uint32_t i = 1; i <= N; i++) {
+        disk[i] = vgl_cib_copy(vgl_replica_cib(s.nodes[i].r));
+        node_stop(&s, i);
+    }
+    for (uint32_t i = 1; i <= N; i++) {
+        node_start_with(&s, i, disk[i]);
+        s.group_of[i] = 1;
+    }
+    confchg(&s, 1, NULL, 0, 0, all, N);
+    pump(&s);
+    disk[3] = vgl_cib_copy(vgl_replica_cib(s.nodes[3].r));
+    node_stop(&s, 3);
+    confchg(&s, 1, three, 1, CPG_REASON_PROCDOWN, NULL, 0);
+    pump(&s);
+    ck_assert_int_eq(change(&s, 1, "new"), 0);
+    pump(&s);
+    ck_assert_uint_eq(s.nodes[1].last_rc, 0);
+    node_start_with(&s, 3, disk[3]);
+    s.group_of[3] = 1;
+    confchg(&s, 1, NULL, 0, 0, three, 1);
+    pump(&s);
+    for (uint32_t i = 1; i <= N; i++) {
+        ck_assert_msg(vgl_replica_is_active(s.nodes[i].r), "node%u not active", i);
+        ck_assert_msg(vgl_cib_find(vgl_replica_cib(s.nodes[i].r), "new") != NULL,
+                      "node%u lost the acknowledged change", i);
+    }
+    assert_same_cib(&s, all, 3);
+    sim_free(&s);
+}
+END_TEST
+
 static void setup_logging(void)
 {
     /* Diagnostics of the replica on stderr when VIGIL_TEST_LOG is set. */
@@ -489,6 +547,7 @@ static Suite *replica_suite(void)
     tcase_add_test(tc, changes_during_the_barrier_are_deferred);
     tcase_add_test(tc, partition_merge_keeps_the_majority_change);
     tcase_add_test(tc, barrier_opened_by_the_others_is_joined);
+    tcase_add_test(tc, change_after_a_full_restart_beats_an_older_disk);
     suite_add_tcase(s, tc);
     return s;
 }
