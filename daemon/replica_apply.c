@@ -155,9 +155,11 @@ static bool apply_result(vgl_replica *r, vgl_cib *cib, const char *uname, GVaria
         vgl__replica_log_errors("cib: an operation result was refused", errs);
     } else if (delivered) {
         vgl__replica_emit(r, "op", g_variant_new_parsed("{'node': <%s>, 'rsc': <%s>, 'op': <%s>, 'interval': <%u>,"
-                                           " 'rc': <%i>, 'expected': <%i>, 'exec_ms': <%u>}",
+                                           " 'rc': <%i>, 'status': <%i>, 'expected': <%i>, 'exec_ms': <%u>,"
+                                           " 'reason': <%s>}",
                                            uname, op.rsc_id ? op.rsc_id : "", op.operation ? op.operation : "",
-                                           interval, rc, expected, exec_ms));
+                                           interval, rc, status, expected, exec_ms,
+                                           op.exit_reason ? op.exit_reason : ""));
     }
     if (has_action && delivered) {
         char *key = vgl__replica_inflight_key(tid, aid);
