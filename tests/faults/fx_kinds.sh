@@ -268,6 +268,19 @@ _fx_failed_more() { [ "$(_fx_failures "$1")" -gt "$2" ]; }
 # (FX_FAILS0: the count before the fault).
 fx_observe_failure() { fx_wait_for "$2" _fx_failed_more "$1" "$FX_FAILS0"; }
 
+# _fx_expect_failure RSC N SECONDS WHAT: the failure of RSC on node N is
+# recorded within SECONDS, or else FX_FAIL says WHAT was never recorded.
+# A configuration change of this fault may have moved RSC away first: its
+# stop then ends the failing or hung monitor, which is no failure.
+_fx_expect_failure() {
+    fx_observe_failure "$1" "$3" && return 0
+    if [ -n "${FX_PLAN_CHG[FX_I]}" ] && [ "$(fx_rsc_node "$1")" != "$2" ]; then
+        FX_DESC="$FX_DESC (moved away by the change first)"
+    else
+        FX_FAIL="$4 was never recorded"
+    fi
+}
+
 _fx_fenced_since() { tail -n +"$((FX_POWER_LINES + 1))" "$LAB_DIR/power/log" 2>/dev/null | grep -q "power: \(off\|reboot\) node$1 -> OK"; }
 
 # fx_knob N RSC KIND VALUE: a Dummy run-time knob on node N.
@@ -445,7 +458,7 @@ fx_inject_monfail() {
         FX_DESC="monitor of $rsc on node$n fails (rc $code) for $FX_SEC s"
     fi
     fx_sleep_ms "$hold"
-    fx_observe_failure "$rsc" 6 || FX_FAIL="the failing monitor of $rsc on node$n was never recorded"
+    _fx_expect_failure "$rsc" "$n" 6 "the failing monitor of $rsc on node$n"
     fx_unknob "$n" "$rsc" fail-monitor
 }
 
@@ -456,16 +469,7 @@ fx_inject_hangmon() {
     [ "$(fx_count "$n")" = 1 ] || { FX_DESC="monitor hang of $rsc: skipped, it runs on {$n}"; return; }
     fx_knob "$n" "$rsc" hang-monitor 6
     FX_DESC="monitor of $rsc on node$n hangs past its 3 s timeout"
-    if ! fx_observe_failure "$rsc" 10; then
-        # A configuration change of this fault may have moved the resource
-        # away first: its stop then cancels the hung monitor, which is no
-        # failure.
-        if [ -n "${FX_PLAN_CHG[FX_I]}" ] && [ "$(fx_rsc_node "$rsc")" != "$n" ]; then
-            FX_DESC="$FX_DESC (moved away by the change before the timeout)"
-        else
-            FX_FAIL="the hung monitor of $rsc on node$n was never recorded"
-        fi
-    fi
+    _fx_expect_failure "$rsc" "$n" 10 "the hung monitor of $rsc on node$n"
     fx_sleep_ms "$hold"
     fx_unknob "$n" "$rsc" hang-monitor
 }
