@@ -7,6 +7,7 @@ sched_libvglsched_a_SOURCES = \
 	sched/sched_unpack.c \
 	sched/sched_rule.c \
 	sched/sched_status.c \
+	sched/sched_history.c \
 	sched/sched_place.c \
 	sched/sched_actions.c \
 	sched/sched_order.c \
@@ -31,3 +32,10 @@ noinst_PROGRAMS += bench/sched_bench
 bench_sched_bench_SOURCES = bench/sched_bench.c
 bench_sched_bench_LDADD = $(SCHED_LIBS) $(CIB_LIBS)
 EXTRA_DIST += bench/sched-bench
+
+# The status cache must give exactly the cold run's transitions.
+check_PROGRAMS += tests/unit/check_sched_cache
+UNIT_TESTS += tests/unit/check_sched_cache
+tests_unit_check_sched_cache_SOURCES = tests/unit/check_sched_cache.c tests/unit/vgl_check.h
+tests_unit_check_sched_cache_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_sched_cache_LDADD = $(SCHED_LIBS) $(CIB_LIBS) $(CHECK_LIBS)

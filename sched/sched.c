@@ -4,7 +4,9 @@
  *
  * vgl_sched_run() builds one vgl_transition, runs the pipeline described in
  * sched_internal.h and drops everything that pointed into the caller's
- * document before returning, so the transition outlives the document.
+ * document (or status cache) before returning, so the transition outlives
+ * both.  vgl_sched_run_cached() is the same with a status cache
+ * (sched_history.c).
  * Invariants: no globals, no clock, no I/O; the result depends only on the
  * arguments.
  */
@@ -197,6 +199,8 @@ static void drop_document(vgl_transition *t)
         r->xml = NULL;
     }
     t->root = NULL;
+    t->cache = NULL;
+    vgl__sched_arena_free(&t->hist_arena);
 }
 
 static void decide_fencing(vgl_transition *t)
@@ -227,6 +231,12 @@ static void decide_fencing(vgl_transition *t)
 
 int vgl_sched_run(const xmlDoc *cib, const vgl_sched_view *view, int64_t now, vgl_transition **out)
 {
+    return vgl_sched_run_cached(cib, view, now, NULL, out);
+}
+
+int vgl_sched_run_cached(const xmlDoc *cib, const vgl_sched_view *view, int64_t now, vgl_sched_cache *cache,
+                         vgl_transition **out)
+{
     if (out != NULL)
         *out = NULL;
     if (cib == NULL || view == NULL || out == NULL)
@@ -237,10 +247,13 @@ int vgl_sched_run(const xmlDoc *cib, const vgl_sched_view *view, int64_t now, vg
         return VGL_E_INVALID;
 
     vgl_transition *t = transition_new(root, now, vgl_sched_view_quorum(view));
+    t->cache = cache;
+    vgl__sched_cache_begin(t, cib);
     vgl__sched_unpack_options(t);
     vgl__sched_unpack_nodes(t, view);
     vgl__sched_unpack_resources(t);
     vgl__sched_unpack_status(t);
+    vgl__sched_cache_end(t);
     vgl__sched_unpack_constraints(t); /* rules may read transient attributes */
     decide_fencing(t);
     vgl__sched_assign(t);

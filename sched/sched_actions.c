@@ -259,15 +259,20 @@ static bool monitor_wanted(const sc_opdef *op)
     return op->enabled && op->interval_ms > 0 && strcmp(op->name, "monitor") == 0;
 }
 
-static xmlNode *active_monitor(const sc_rstate *s, uint32_t interval_ms)
+static const sc_hop *active_monitor(const sc_rstate *s, uint32_t interval_ms)
 {
     for (guint i = 0; s->monitors != NULL && i < s->monitors->len; i++) {
-        xmlNode *x = g_ptr_array_index(s->monitors, i);
-        const char *iv = vgl__sched_attr(x, "interval");
-        if (iv != NULL && strtoul(iv, NULL, 10) == interval_ms)
+        const sc_hop *x = g_ptr_array_index(s->monitors, i);
+        if (x->iv_set && x->iv_raw == interval_ms)
             return x;
     }
     return NULL;
+}
+
+/* A recorded monitor's interval as the actions read it (0 when absent). */
+static uint32_t recorded_interval(const sc_hop *mon)
+{
+    return mon->iv_set ? (uint32_t)mon->iv_raw : 0;
 }
 
 static int monitor_action(vgl_transition *t, sc_rsc *r, const sc_opdef *op, int node, int after)
@@ -285,12 +290,11 @@ static int monitor_action(vgl_transition *t, sc_rsc *r, const sc_opdef *op, int 
     return m;
 }
 
-static int cancel_action(vgl_transition *t, sc_rsc *r, xmlNode *mon, int node, const char *why)
+static int cancel_action(vgl_transition *t, sc_rsc *r, const sc_hop *mon, int node, const char *why)
 {
     int c = vgl__sched_action_new(t, VGL_ACTION_CANCEL, r, node);
     sc_action *a = act(t, c);
-    const char *iv = vgl__sched_attr(mon, "interval");
-    a->interval_ms = iv != NULL ? (uint32_t)strtoul(iv, NULL, 10) : 0;
+    a->interval_ms = recorded_interval(mon);
     set_reason(t, c, "%s: cancel the %ums monitor on %s because %s", r->id, a->interval_ms, uname(t, node), why);
     return c;
 }
@@ -303,12 +307,12 @@ static void reconcile_monitors(vgl_transition *t, sc_rsc *r, int node)
         sc_opdef *op = g_ptr_array_index(r->ops, i);
         if (!monitor_wanted(op))
             continue;
-        xmlNode *have = active_monitor(s, op->interval_ms);
+        const sc_hop *have = active_monitor(s, op->interval_ms);
         if (have == NULL) {
             monitor_action(t, r, op, node, -1);
             continue;
         }
-        const char *old = vgl__sched_attr(have, "op-digest");
+        const char *old = have->digest;
         char *d = vgl__sched_digest_for(t, r, "monitor", op->interval_ms, node);
         if (old != NULL && strcmp(old, d) != 0) {
             int c = cancel_action(t, r, have, node, "its definition changed");
@@ -317,9 +321,8 @@ static void reconcile_monitors(vgl_transition *t, sc_rsc *r, int node)
         g_free(d);
     }
     for (guint i = 0; s->monitors != NULL && i < s->monitors->len; i++) {
-        xmlNode *x = g_ptr_array_index(s->monitors, i);
-        const char *iv = vgl__sched_attr(x, "interval");
-        sc_opdef *op = vgl__sched_find_op(r, "monitor", iv != NULL ? (uint32_t)strtoul(iv, NULL, 10) : 0);
+        const sc_hop *x = g_ptr_array_index(s->monitors, i);
+        sc_opdef *op = vgl__sched_find_op(r, "monitor", recorded_interval(x));
         if (op == NULL || !op->enabled)
             cancel_action(t, r, x, node, "it is no longer configured");
     }
@@ -452,8 +455,8 @@ static void maintenance_cancels(vgl_transition *t, sc_rsc *r)
 /* Digest of the parameters [in] r was started with on [in] n differs. */
 static bool definition_changed(vgl_transition *t, sc_rsc *r, int n)
 {
-    xmlNode *op = r->st[n].start_op;
-    const char *old = op != NULL ? vgl__sched_attr(op, "op-digest") : NULL;
+    const sc_hop *op = r->st[n].start_op;
+    const char *old = op != NULL ? op->digest : NULL;
     if (old == NULL)
         return false;
     return strcmp(old, digest0(t, r, n)) != 0;

@@ -68,6 +68,30 @@ typedef enum sc_role { SC_ROLE_STARTED, SC_ROLE_STOPPED } sc_role;
 
 typedef enum sc_multi { SC_MULTI_STOP_START, SC_MULTI_STOP_ONLY, SC_MULTI_BLOCK } sc_multi;
 
+/* One lrm_rsc_op as read from the status section (sched_history.c).  The
+ * fields mirror what the status pass and the actions read; strings point
+ * into the document (a cold run) or into a vgl_sched_cache entry. */
+typedef enum sc_task { SC_TASK_OTHER, SC_TASK_START, SC_TASK_STOP, SC_TASK_MONITOR } sc_task;
+
+typedef struct sc_hop {
+    const char *task;      /* the operation attribute (never NULL) */
+    const char *digest;    /* op-digest, or NULL */
+    sc_task kind;
+    uint32_t interval_ms;  /* interval as the status pass reads it */
+    int rc, status, call_id;
+    int64_t changed;       /* last-rc-change */
+    bool iv_set;           /* interval attribute present ... */
+    unsigned long iv_raw;  /* ... and its strtoul() value, as actions read it */
+} sc_hop;
+
+/* One lrm_resource: its id and its ops sorted by call-id (replay order). */
+typedef struct sc_hist {
+    const char *id;
+    size_t n_ops;
+    sc_hop *ops;
+    unsigned mark;         /* the cache's walk counter (reuse once per walk) */
+} sc_hist;
+
 /* Per (primitive, node): what the history says. */
 typedef struct sc_rstate {
     bool known;       /* any history: no probe needed */
@@ -82,8 +106,8 @@ typedef struct sc_rstate {
     const char *fail_op;       /* "monitor", "start", ... of the failure */
     int32_t failcount;
     int64_t last_failure;
-    xmlNode *start_op;         /* last successful start/probe-found-running */
-    GPtrArray *monitors;       /* xmlNode *: recurring monitors since the start */
+    const sc_hop *start_op;    /* last successful start/probe-found-running */
+    GPtrArray *monitors;       /* const sc_hop *: recurring monitors since the start */
 } sc_rstate;
 
 typedef struct sc_rsc sc_rsc;
@@ -241,9 +265,18 @@ struct vgl_placement {
     unsigned flags;
 };
 
+/* A bump allocator for what lives exactly as long as one run. */
+typedef struct sc_arena {
+    GPtrArray *blocks;
+    char *cur;
+    size_t left;
+} sc_arena;
+
 struct vgl_transition {
     GStringChunk *strings;
     xmlNode *root;        /* borrowed during the run only */
+    vgl_sched_cache *cache;    /* borrowed during the run only, or NULL */
+    sc_arena hist_arena;       /* cold run: the histories read (run only) */
     int64_t now;
     bool quorum;
     sc_options opt;
@@ -290,7 +323,20 @@ bool vgl__sched_rule_eval(vgl_transition *t, xmlNode *rule, const sc_node *node,
 
 /* sched_status.c */
 void vgl__sched_unpack_status(vgl_transition *t);
-int vgl__sched_expected_rc(xmlNode *op);
+
+/* sched_history.c: reading histories, and the cache between runs */
+void *vgl__sched_arena_alloc(sc_arena *a, size_t n);
+void vgl__sched_arena_free(sc_arena *a);
+/* Read [in] lr (an lrm_resource) into the run's arena (strings borrowed
+ * from the document); NULL when it has no id. */
+const sc_hist *vgl__sched_hist_read(vgl_transition *t, xmlNode *lr);
+/* The histories of node_state [in] ns (named [in] uname) in document
+ * order, from the cache, re-reading what was forgotten since the last
+ * run; NULL when the cache cannot be used for it (then read it cold). */
+GPtrArray *vgl__sched_cache_node(vgl_transition *t, xmlNode *ns, const char *uname);
+/* Start and end a run with [in] t->cache. */
+void vgl__sched_cache_begin(vgl_transition *t, const xmlDoc *doc);
+void vgl__sched_cache_end(vgl_transition *t);
 
 /* sched_place.c */
 void vgl__sched_assign(vgl_transition *t);

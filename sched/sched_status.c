@@ -2,8 +2,10 @@
  * sched_status.c — reading the status section: node attributes, fail
  * counts and each resource's operation history.
  *
- * Workload: every lrm_rsc_op once; per (resource, node) the ops are sorted
- * by call-id and replayed, so the cost is O(ops log ops) per history.
+ * Workload: every history once per run, read from the document or taken
+ * from the status cache (sched_history.c reads them, ops sorted by
+ * call-id); here each is replayed against the configuration, so the cost
+ * is linear in ops.
  * Invariants: history on OFFLINE nodes, and on UNCLEAN nodes when fencing
  * is disabled, is ignored (nothing runs there); a later op wins over an
  * earlier one (a successful stop clears an earlier failed monitor, but not
@@ -17,38 +19,6 @@
 #include <string.h>
 
 #include "sched/sched_internal.h"
-
-typedef struct hop {
-    xmlNode *xml;
-    const char *task;
-    uint32_t interval_ms;
-    int rc, status, call_id;
-    int64_t changed;
-} hop;
-
-static int hop_cmp(const void *a, const void *b)
-{
-    const hop *x = a, *y = b;
-    int cx = x->call_id < 0 ? G_MAXINT : x->call_id;
-    int cy = y->call_id < 0 ? G_MAXINT : y->call_id;
-    if (cx != cy)
-        return cx < cy ? -1 : 1;
-    return x->changed < y->changed ? -1 : x->changed > y->changed;
-}
-
-/* The rc the transition that ran [in] op expected (from its
- * transition-key "action:transition:rc:uuid"), or -1 if unknown. */
-int vgl__sched_expected_rc(xmlNode *op)
-{
-    const char *k = vgl__sched_attr(op, "transition-key");
-    if (k == NULL)
-        return -1;
-    const char *p = strchr(k, ':');
-    p = p != NULL ? strchr(p + 1, ':') : NULL;
-    if (p == NULL)
-        return -1;
-    return atoi(p + 1);
-}
 
 static sc_on_fail default_on_fail(const vgl_transition *t, const sc_rsc *r, const char *task,
                                   uint32_t interval_ms)
@@ -69,11 +39,11 @@ static bool rc_ok(int rc)
     return rc == 0 || rc == 190 || rc == 8;
 }
 
-static void record_failure(vgl_transition *t, sc_rsc *r, sc_rstate *s, const hop *h)
+static void record_failure(vgl_transition *t, sc_rsc *r, sc_rstate *s, const sc_hop *h)
 {
     sc_on_fail f = default_on_fail(t, r, h->task, h->interval_ms);
     if (f == SC_FAIL_IGNORE) {
-        if (strcmp(h->task, "stop") != 0)
+        if (h->kind != SC_TASK_STOP)
             s->running = true;
         return;
     }
@@ -93,20 +63,20 @@ static void record_failure(vgl_transition *t, sc_rsc *r, sc_rstate *s, const hop
     s->running = true;
 }
 
-static bool expired(const vgl_transition *t, const sc_rsc *r, const hop *h)
+static bool expired(const vgl_transition *t, const sc_rsc *r, const sc_hop *h)
 {
     return r->failure_timeout_ms > 0 && h->changed > 0
            && t->now >= h->changed + (r->failure_timeout_ms + 999) / 1000;
 }
 
-static void replay_one(vgl_transition *t, sc_rsc *r, sc_rstate *s, const hop *h)
+static void replay_one(vgl_transition *t, sc_rsc *r, sc_rstate *s, const sc_hop *h)
 {
-    bool probe = strcmp(h->task, "monitor") == 0 && h->interval_ms == 0;
+    bool probe = h->kind == SC_TASK_MONITOR && h->interval_ms == 0;
     bool failed = h->status != 0;
     if (h->status == 0) {
         if (probe)
             failed = !(rc_ok(h->rc) || h->rc == 7 || h->rc == 5);
-        else if (strcmp(h->task, "monitor") == 0)
+        else if (h->kind == SC_TASK_MONITOR)
             failed = !rc_ok(h->rc);
         else
             failed = h->rc != 0 && h->rc != 190;
@@ -122,124 +92,47 @@ static void replay_one(vgl_transition *t, sc_rsc *r, sc_rstate *s, const hop *h)
         if (h->rc == 5)
             s->ban = true;
         if (s->running && s->start_op == NULL)
-            s->start_op = h->xml;
+            s->start_op = h;
         if (!s->running)
             s->failed = false, s->blocked = false;
-    } else if (strcmp(h->task, "start") == 0) {
+    } else if (h->kind == SC_TASK_START) {
         s->running = true;
         s->failed = false;
         s->blocked = false;
-        s->start_op = h->xml;
+        s->start_op = h;
         if (s->monitors != NULL)
             g_ptr_array_set_size(s->monitors, 0);
-    } else if (strcmp(h->task, "stop") == 0) {
+    } else if (h->kind == SC_TASK_STOP) {
         s->running = false;
         s->failed = false;
         s->blocked = false;
         if (s->monitors != NULL)
             g_ptr_array_set_size(s->monitors, 0);
-    } else if (strcmp(h->task, "monitor") == 0) {
+    } else if (h->kind == SC_TASK_MONITOR) {
         if (!s->running && !s->failed)
             s->running = true; /* a monitor saying running means running */
         if (s->monitors == NULL)
             s->monitors = g_ptr_array_new();
-        g_ptr_array_add(s->monitors, h->xml);
+        g_ptr_array_add(s->monitors, (gpointer)h);
     }
 }
 
-static int parse_int(const char *v, int dflt)
+/* Replay [in] h's ops (already in call-id order) into [out] s. */
+static void replay(vgl_transition *t, sc_rsc *r, sc_rstate *s, const sc_hist *hist)
 {
-    char *end;
-    if (v == NULL || *v == '\0')
-        return dflt;
-    long l = strtol(v, &end, 10);
-    return (*end == '\0' && l >= -1000000000L && l <= 1000000000L) ? (int)l : dflt;
-}
-
-static const char *attr_value(const xmlAttr *a)
-{
-    return (a->children != NULL && a->children->next == NULL) ? (const char *)a->children->content : NULL;
-}
-
-/* One pass over the op's attributes (this runs once per history entry:
- * 320,000 times for 10,000 resources on 32 nodes). */
-static bool hop_read(xmlNode *c, hop *h)
-{
-    memset(h, 0, sizeof(*h));
-    h->xml = c;
-    for (xmlAttr *a = c->properties; a != NULL; a = a->next) {
-        const char *n = (const char *)a->name;
-        int *field = NULL;
-        /* look at a value only when the name is wanted: every value is
-         * one more node to fetch from memory */
-        switch (n[0]) {
-        case 'o':
-            if (strcmp(n, "operation") == 0)
-                h->task = attr_value(a);
-            else if (strcmp(n, "op-status") == 0)
-                field = &h->status;
-            break;
-        case 'c': field = strcmp(n, "call-id") == 0 ? &h->call_id : NULL; break;
-        case 'r': field = strcmp(n, "rc-code") == 0 ? &h->rc : NULL; break;
-        case 'i':
-            if (strcmp(n, "interval") == 0) /* plain ms in the status section */
-                h->interval_ms = (uint32_t)MAX(parse_int(attr_value(a), 0), 0);
-            break;
-        case 'l':
-            if (strcmp(n, "last-rc-change") == 0)
-                h->changed = parse_int(attr_value(a), 0);
-            break;
-        default: break;
-        }
-        if (field != NULL)
-            *field = parse_int(attr_value(a), 0);
-    }
-    return h->task != NULL;
-}
-
-#define HOPS_ON_STACK 8
-
-static void replay(vgl_transition *t, sc_rsc *r, sc_rstate *s, xmlNode *lrm_rsc)
-{
-    hop stack[HOPS_ON_STACK];
-    GArray *heap = NULL;
-    hop *ops = stack;
-    size_t n = 0;
-    for (xmlNode *c = lrm_rsc->children; c != NULL; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "lrm_rsc_op") != 0)
-            continue;
-        hop h;
-        if (!hop_read(c, &h))
-            continue;
-        if (n == HOPS_ON_STACK && heap == NULL) {
-            heap = g_array_new(FALSE, FALSE, sizeof(hop));
-            g_array_append_vals(heap, stack, n);
-        }
-        if (heap != NULL)
-            g_array_append_val(heap, h);
-        else
-            stack[n] = h;
-        n++;
-    }
-    if (heap != NULL)
-        ops = (hop *)(void *)heap->data;
-    if (n > 1)
-        qsort(ops, n, sizeof(hop), hop_cmp);
     s->known = true;
-    for (size_t i = 0; i < n; i++) {
-        hop *h = &ops[i];
+    for (size_t i = 0; i < hist->n_ops; i++) {
+        const sc_hop *h = &hist->ops[i];
         if (h->status == 1)
             continue; /* cancelled */
         if (h->status == -1 || h->call_id == -1) {
             s->pending = true;
-            if (strcmp(h->task, "start") == 0 || strcmp(h->task, "stop") == 0)
+            if (h->kind == SC_TASK_START || h->kind == SC_TASK_STOP)
                 s->running = true;
             continue;
         }
         replay_one(t, r, s, h);
     }
-    if (heap != NULL)
-        g_array_free(heap, TRUE);
 }
 
 /* ------------------------------------------------------------ clones */
@@ -321,11 +214,9 @@ static bool history_counts(const vgl_transition *t, const sc_node *n)
     return n->state == VGL_NODE_UNCLEAN && t->opt.fencing_enabled;
 }
 
-static void unpack_lrm_resource(vgl_transition *t, xmlNode *lr, int node)
+static void unpack_lrm_resource(vgl_transition *t, const sc_hist *lr, int node)
 {
-    const char *id = vgl__sched_attr(lr, "id");
-    if (id == NULL)
-        return;
+    const char *id = lr->id;
     GPtrArray *list = g_hash_table_lookup(t->prim_by_hist, id);
     const char *colon = list == NULL ? strrchr(id, ':') : NULL;
     if (colon != NULL) { /* "ping:2": an anonymous clone instance */
@@ -370,12 +261,21 @@ static void unpack_lrm_resource(vgl_transition *t, xmlNode *lr, int node)
         target->n_running++;
 }
 
-static void unpack_lrm(vgl_transition *t, xmlNode *ns, int node)
+static void unpack_lrm(vgl_transition *t, xmlNode *ns, const char *uname, int node)
 {
+    GPtrArray *cached = vgl__sched_cache_node(t, ns, uname);
+    if (cached != NULL) {
+        for (guint i = 0; i < cached->len; i++)
+            unpack_lrm_resource(t, g_ptr_array_index(cached, i), node);
+        return;
+    }
     xmlNode *rs = vgl__sched_child(vgl__sched_child(ns, "lrm"), "lrm_resources");
     for (xmlNode *c = rs != NULL ? rs->children : NULL; c != NULL; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "lrm_resource") == 0)
-            unpack_lrm_resource(t, c, node);
+        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "lrm_resource") != 0)
+            continue;
+        const sc_hist *h = vgl__sched_hist_read(t, c);
+        if (h != NULL)
+            unpack_lrm_resource(t, h, node);
     }
 }
 
@@ -462,7 +362,7 @@ void vgl__sched_unpack_status(vgl_transition *t)
             continue;
         vgl__sched_node_merge_attrs(t, n, vgl__sched_child(ns, "transient_attributes"));
         if (history_counts(t, n))
-            unpack_lrm(t, ns, n->idx);
+            unpack_lrm(t, ns, uname, n->idx);
     }
     for (int i = 0; i < t->n_nodes; i++) {
         sc_node *n = &t->nodes[i];
