@@ -373,7 +373,9 @@ char *vgl_sched_op_digest(const char *const *names, const char *const *values, s
     for (size_t i = 0; i < k; i++) {
         if (i > 0 && strcmp(pairs[i].name, pairs[i - 1].name) == 0)
             continue; /* an attribute appears once in XML */
-        g_string_append_printf(s, " %s=\"", pairs[i].name);
+        g_string_append_c(s, ' ');
+        g_string_append(s, pairs[i].name);
+        g_string_append(s, "=\"");
         escape_into(s, pairs[i].value);
         g_string_append_c(s, '"');
     }

@@ -135,23 +135,26 @@ char *vgl__sched_digest_for(vgl_transition *t, const sc_rsc *r, const char *task
     size_t n;
     const sc_param *p = rsc_params(t, (sc_rsc *)r, node, &n, &owned);
     sc_opdef *op = vgl__sched_find_op(r, task, interval_ms);
-    GHashTable *extra = g_hash_table_new(g_str_hash, g_str_equal);
-    if (op != NULL)
+    GHashTable *extra = NULL; /* the op's own parameters: rare */
+    if (op != NULL && vgl__sched_child(op->xml, "instance_attributes") != NULL) {
+        extra = g_hash_table_new(g_str_hash, g_str_equal);
         vgl__sched_nvpairs(t, op->xml, "instance_attributes", node >= 0 ? &t->nodes[node] : NULL, extra);
-    size_t total = n + g_hash_table_size(extra);
+    }
+    size_t total = n + (extra != NULL ? g_hash_table_size(extra) : 0);
     const char **names = g_new(const char *, total + 1);
     const char **values = g_new(const char *, total + 1);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (g_hash_table_contains(extra, p[i].name))
+        if (extra != NULL && g_hash_table_contains(extra, p[i].name))
             continue;
         names[k] = p[i].name;
         values[k++] = p[i].value;
     }
     GHashTableIter it;
     gpointer kk, vv;
-    g_hash_table_iter_init(&it, extra);
-    while (g_hash_table_iter_next(&it, &kk, &vv)) {
+    if (extra != NULL)
+        g_hash_table_iter_init(&it, extra);
+    while (extra != NULL && g_hash_table_iter_next(&it, &kk, &vv)) {
         names[k] = kk;
         values[k++] = vv;
     }
@@ -159,7 +162,8 @@ char *vgl__sched_digest_for(vgl_transition *t, const sc_rsc *r, const char *task
     char *d = vgl_sched_op_digest(names, values, k, interval_ms, timeout);
     g_free(names);
     g_free(values);
-    g_hash_table_destroy(extra);
+    if (extra != NULL)
+        g_hash_table_destroy(extra);
     if (owned)
         g_free((gpointer)p);
     return d;

@@ -250,6 +250,7 @@ const sc_hist *vgl__sched_hist_read(vgl_transition *t, xmlNode *lr)
     h->n_ops = rd.n;
     h->ops = (sc_hop *)(void *)(h + 1);
     h->mark = 0;
+    h->ref = NULL;
     if (rd.n > 0)
         memcpy(h->ops, ops, rd.n * sizeof(sc_hop));
     if (rd.heap != NULL)
@@ -260,25 +261,37 @@ const sc_hist *vgl__sched_hist_read(vgl_transition *t, xmlNode *lr)
 /* ------------------------------------------------------------ cache */
 
 typedef struct cnode {
+    vgl_sched_cache *cache;
     GPtrArray *entries;   /* sc_hist * in document order (each one block, owned) */
     GHashTable *by_id;    /* id -> sc_hist * (the first of that id) */
     GHashTable *stale_ids;/* rsc ids to re-read (owned keys), or NULL */
     bool stale;           /* re-read it all */
-    unsigned seen_run;
+    uint64_t seen_run;
 } cnode;
 
 struct vgl_sched_cache {
     GHashTable *nodes;    /* uname (owned) -> cnode */
+    GHashTable *ids;      /* id -> sc_idref (owned, counted by histories) */
     const xmlDoc *doc;    /* the document of the previous run */
-    unsigned run;
-    unsigned walk;
+    uint64_t run;
+    uint64_t walk;
     size_t reads, reuses;
 };
+
+static void hist_free(vgl_sched_cache *cache, sc_hist *h)
+{
+    if (--h->ref->refs == 0) {
+        g_hash_table_remove(cache->ids, h->ref->id);
+        g_free(h->ref);
+    }
+    g_free(h);
+}
 
 static void cnode_free(gpointer p)
 {
     cnode *c = p;
-    g_ptr_array_foreach(c->entries, (GFunc)(void (*)(void))g_free, NULL);
+    for (guint i = 0; i < c->entries->len; i++)
+        hist_free(c->cache, g_ptr_array_index(c->entries, i));
     g_ptr_array_free(c->entries, TRUE);
     g_hash_table_destroy(c->by_id);
     if (c->stale_ids != NULL)
@@ -290,6 +303,7 @@ vgl_sched_cache *vgl_sched_cache_new(void)
 {
     vgl_sched_cache *c = g_new0(vgl_sched_cache, 1);
     c->nodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cnode_free);
+    c->ids = g_hash_table_new(g_str_hash, g_str_equal);
     return c;
 }
 
@@ -297,7 +311,8 @@ void vgl_sched_cache_free(vgl_sched_cache *cache)
 {
     if (cache == NULL)
         return;
-    g_hash_table_destroy(cache->nodes);
+    g_hash_table_destroy(cache->nodes); /* releases every id */
+    g_hash_table_destroy(cache->ids);
     g_free(cache);
 }
 
@@ -344,10 +359,23 @@ size_t vgl_sched_cache_reuse_count(const vgl_sched_cache *cache)
     return cache != NULL ? cache->reuses : 0;
 }
 
-/* A history of its own: one block with its ops and copies of its strings. */
-static sc_hist *hist_copy(const char *id, const sc_hop *ops, size_t n)
+static sc_idref *id_intern(vgl_sched_cache *cache, const char *id)
 {
-    size_t size = sizeof(sc_hist) + n * sizeof(sc_hop) + strlen(id) + 1;
+    sc_idref *ref = g_hash_table_lookup(cache->ids, id);
+    if (ref == NULL) {
+        size_t len = strlen(id);
+        ref = g_malloc0(sizeof(sc_idref) + len + 1);
+        memcpy(ref->id, id, len + 1);
+        g_hash_table_insert(cache->ids, ref->id, ref);
+    }
+    ref->refs++;
+    return ref;
+}
+
+/* A history of its own: one block with its ops and copies of its strings. */
+static sc_hist *hist_copy(vgl_sched_cache *cache, const char *id, const sc_hop *ops, size_t n)
+{
+    size_t size = sizeof(sc_hist) + n * sizeof(sc_hop);
     for (size_t i = 0; i < n; i++)
         size += strlen(ops[i].task) + 1 + (ops[i].digest != NULL ? strlen(ops[i].digest) + 1 : 0);
     sc_hist *h = g_malloc(size);
@@ -357,8 +385,8 @@ static sc_hist *hist_copy(const char *id, const sc_hop *ops, size_t n)
     char *s = (char *)(h->ops + n);
     if (n > 0)
         memcpy(h->ops, ops, n * sizeof(sc_hop));
-    h->id = s;
-    s = stpcpy(s, id) + 1;
+    h->ref = id_intern(cache, id);
+    h->id = h->ref->id;
     for (size_t i = 0; i < n; i++) {
         h->ops[i].task = s;
         s = stpcpy(s, ops[i].task) + 1;
@@ -375,7 +403,7 @@ static sc_hist *cache_read(vgl_sched_cache *cache, xmlNode *lr)
     reader rd;
     const char *id;
     sc_hop *ops = read_ops(lr, &rd, &id);
-    sc_hist *h = id != NULL ? hist_copy(id, ops, rd.n) : NULL;
+    sc_hist *h = id != NULL ? hist_copy(cache, id, ops, rd.n) : NULL;
     if (rd.heap != NULL)
         g_array_free(rd.heap, TRUE);
     cache->reads += h != NULL;
@@ -435,7 +463,7 @@ static void cnode_refresh(vgl_sched_cache *cache, cnode *c, xmlNode *ns)
     for (guint i = 0; i < c->entries->len; i++) {
         sc_hist *h = g_ptr_array_index(c->entries, i);
         if (h->mark != cache->walk)
-            g_free(h); /* no longer in the document, or read again */
+            hist_free(cache, h); /* no longer in the document, or read again */
     }
     g_ptr_array_free(c->entries, TRUE);
     g_hash_table_destroy(c->by_id);
@@ -445,9 +473,10 @@ static void cnode_refresh(vgl_sched_cache *cache, cnode *c, xmlNode *ns)
     g_clear_pointer(&c->stale_ids, g_hash_table_destroy);
 }
 
-static cnode *cnode_new(void)
+static cnode *cnode_new(vgl_sched_cache *cache)
 {
     cnode *c = g_new0(cnode, 1);
+    c->cache = cache;
     c->entries = g_ptr_array_new();
     c->by_id = g_hash_table_new(g_str_hash, g_str_equal);
     c->stale = true;
@@ -461,7 +490,7 @@ GPtrArray *vgl__sched_cache_node(vgl_transition *t, xmlNode *ns, const char *una
         return NULL;
     cnode *c = g_hash_table_lookup(cache->nodes, uname);
     if (c == NULL) {
-        c = cnode_new();
+        c = cnode_new(cache);
         g_hash_table_insert(cache->nodes, g_strdup(uname), c);
     } else if (c->seen_run == cache->run) {
         return NULL; /* a second node_state of that name: read it cold */
@@ -482,7 +511,7 @@ void vgl__sched_cache_begin(vgl_transition *t, const xmlDoc *doc)
     if (cache->doc != doc)
         g_hash_table_remove_all(cache->nodes);
     cache->doc = doc;
-    cache->run++;
+    t->cache_run = ++cache->run; /* 64 bits: never wraps, never 0 */
     cache->reads = cache->reuses = 0;
 }
 
@@ -490,7 +519,7 @@ void vgl__sched_cache_begin(vgl_transition *t, const xmlDoc *doc)
 static gboolean unseen(gpointer k, gpointer v, gpointer data)
 {
     (void)k;
-    return ((cnode *)v)->seen_run != *(unsigned *)data;
+    return ((cnode *)v)->seen_run != *(uint64_t *)data;
 }
 
 void vgl__sched_cache_end(vgl_transition *t)

@@ -84,12 +84,23 @@ typedef struct sc_hop {
     unsigned long iv_raw;  /* ... and its strtoul() value, as actions read it */
 } sc_hop;
 
+/* A history id interned by the cache, shared by that id's histories on
+ * every node, with what the id resolved to in the current run (so it is
+ * looked up once per run, not once per node). */
+typedef struct sc_idref {
+    unsigned refs;
+    uint64_t stamp;        /* the run that set list (0: none) */
+    GPtrArray *list;       /* t->prim_by_hist's answer in that run */
+    char id[];
+} sc_idref;
+
 /* One lrm_resource: its id and its ops sorted by call-id (replay order). */
 typedef struct sc_hist {
     const char *id;
     size_t n_ops;
     sc_hop *ops;
-    unsigned mark;         /* the cache's walk counter (reuse once per walk) */
+    uint64_t mark;         /* the cache's walk counter (reuse once per walk) */
+    sc_idref *ref;         /* cached histories: the interned id; else NULL */
 } sc_hist;
 
 /* Per (primitive, node): what the history says. */
@@ -276,6 +287,7 @@ struct vgl_transition {
     GStringChunk *strings;
     xmlNode *root;        /* borrowed during the run only */
     vgl_sched_cache *cache;    /* borrowed during the run only, or NULL */
+    uint64_t cache_run;        /* the cache's run number (sc_idref stamps) */
     sc_arena hist_arena;       /* cold run: the histories read (run only) */
     int64_t now;
     bool quorum;

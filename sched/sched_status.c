@@ -214,15 +214,25 @@ static bool history_counts(const vgl_transition *t, const sc_node *n)
     return n->state == VGL_NODE_UNCLEAN && t->opt.fencing_enabled;
 }
 
-static void unpack_lrm_resource(vgl_transition *t, const sc_hist *lr, int node)
+/* The primitives history [in] id belongs to, or NULL. */
+static GPtrArray *hist_list(vgl_transition *t, const char *id)
 {
-    const char *id = lr->id;
     GPtrArray *list = g_hash_table_lookup(t->prim_by_hist, id);
     const char *colon = list == NULL ? strrchr(id, ':') : NULL;
     if (colon != NULL) { /* "ping:2": an anonymous clone instance */
         char *base = g_strndup(id, (gsize)(colon - id));
         list = g_hash_table_lookup(t->prim_by_hist, base);
         g_free(base);
+    }
+    return list;
+}
+
+static void unpack_lrm_resource(vgl_transition *t, const sc_hist *lr, int node)
+{
+    GPtrArray *list = lr->ref != NULL && lr->ref->stamp == t->cache_run ? lr->ref->list : hist_list(t, lr->id);
+    if (lr->ref != NULL) {
+        lr->ref->stamp = t->cache_run;
+        lr->ref->list = list;
     }
     if (list == NULL || list->len == 0)
         return; /* orphan resource: no longer configured; Vigil leaves it */

@@ -105,11 +105,12 @@ static xmlNode *resolve_ref(vgl_transition *t, xmlNode *set)
 void vgl__sched_nvpairs(vgl_transition *t, xmlNode *parent, const char *set_name,
                         const sc_node *node, GHashTable *into)
 {
-    if (parent == NULL)
-        return;
+    xmlNode *first = vgl__sched_child(parent, set_name);
+    if (first == NULL)
+        return; /* the usual case for most elements: nothing to allocate */
     GArray *sets = g_array_new(FALSE, FALSE, sizeof(nvset));
     int pos = 0;
-    for (xmlNode *c = parent->children; c != NULL; c = c->next) {
+    for (xmlNode *c = first; c != NULL; c = c->next) {
         if (!is_elem(c, set_name))
             continue;
         nvset s = { resolve_ref(t, c), 0, pos++ };
@@ -325,11 +326,13 @@ static void unpack_ops(vgl_transition *t, sc_rsc *r)
         const char *e = vgl__sched_attr(c, "enabled");
         op->enabled = (e == NULL || vgl_bool_parse(e, &en) != 0) ? true : en;
         op->xml = c;
-        GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
-        vgl__sched_nvpairs(t, c, "instance_attributes", NULL, h);
-        const char *cl = g_hash_table_lookup(h, "OCF_CHECK_LEVEL");
-        op->check_level = cl != NULL ? atoi(cl) : 0;
-        g_hash_table_destroy(h);
+        if (vgl__sched_child(c, "instance_attributes") != NULL) {
+            GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+            vgl__sched_nvpairs(t, c, "instance_attributes", NULL, h);
+            const char *cl = g_hash_table_lookup(h, "OCF_CHECK_LEVEL");
+            op->check_level = cl != NULL ? atoi(cl) : 0;
+            g_hash_table_destroy(h);
+        }
         g_ptr_array_add(r->ops, op);
     }
 }
@@ -337,6 +340,12 @@ static void unpack_ops(vgl_transition *t, sc_rsc *r)
 typedef struct meta {
     GHashTable *h;
 } meta;
+
+/* A meta attribute from [in] h, which is NULL when there are none. */
+static const char *meta_get(GHashTable *h, const char *name)
+{
+    return h != NULL ? g_hash_table_lookup(h, name) : NULL;
+}
 
 static void apply_meta(vgl_transition *t, sc_rsc *r, GHashTable *h)
 {
@@ -348,28 +357,28 @@ static void apply_meta(vgl_transition *t, sc_rsc *r, GHashTable *h)
     const char *v;
 
     r->stickiness = p ? p->stickiness : o->stickiness;
-    if ((v = g_hash_table_lookup(h, "resource-stickiness")) != NULL && vgl_score_parse(v, &s) == 0)
+    if ((v = meta_get(h, "resource-stickiness")) != NULL && vgl_score_parse(v, &s) == 0)
         r->stickiness = s;
     r->migration_threshold = p ? p->migration_threshold : o->migration_threshold;
-    if ((v = g_hash_table_lookup(h, "migration-threshold")) != NULL && vgl_score_parse(v, &s) == 0)
+    if ((v = meta_get(h, "migration-threshold")) != NULL && vgl_score_parse(v, &s) == 0)
         r->migration_threshold = s;
     r->priority = p ? p->priority : 0;
-    if ((v = g_hash_table_lookup(h, "priority")) != NULL && vgl_score_parse(v, &s) == 0)
+    if ((v = meta_get(h, "priority")) != NULL && vgl_score_parse(v, &s) == 0)
         r->priority = s;
     r->failure_timeout_ms = p ? p->failure_timeout_ms : o->failure_timeout_ms;
-    if ((v = g_hash_table_lookup(h, "failure-timeout")) != NULL && vgl_duration_parse_ms(v, &ms) == 0)
+    if ((v = meta_get(h, "failure-timeout")) != NULL && vgl_duration_parse_ms(v, &ms) == 0)
         r->failure_timeout_ms = ms;
     r->managed = p ? p->managed : o->managed;
-    if ((v = g_hash_table_lookup(h, "is-managed")) != NULL && vgl_bool_parse(v, &b) == 0)
+    if ((v = meta_get(h, "is-managed")) != NULL && vgl_bool_parse(v, &b) == 0)
         r->managed = b;
     r->maintenance = p ? p->maintenance : false;
-    if ((v = g_hash_table_lookup(h, "maintenance")) != NULL && vgl_bool_parse(v, &b) == 0)
+    if ((v = meta_get(h, "maintenance")) != NULL && vgl_bool_parse(v, &b) == 0)
         r->maintenance = b;
     r->target_role = p ? p->target_role : o->target_role;
-    if ((v = g_hash_table_lookup(h, "target-role")) != NULL)
+    if ((v = meta_get(h, "target-role")) != NULL)
         r->target_role = g_ascii_strcasecmp(v, "Stopped") == 0 ? SC_ROLE_STOPPED : SC_ROLE_STARTED;
     r->multiple_active = p ? p->multiple_active : SC_MULTI_STOP_START;
-    if ((v = g_hash_table_lookup(h, "multiple-active")) != NULL) {
+    if ((v = meta_get(h, "multiple-active")) != NULL) {
         if (strcmp(v, "stop_only") == 0)
             r->multiple_active = SC_MULTI_STOP_ONLY;
         else if (strcmp(v, "block") == 0)
@@ -402,19 +411,23 @@ static sc_rsc *rsc_new(vgl_transition *t, sc_kind kind, xmlNode *xml, sc_rsc *pa
     r->dependents = g_ptr_array_new();
     r->loc = g_new0(vgl_score, t->n_nodes);
 
-    GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
-    vgl__sched_nvpairs(t, xml, "meta_attributes", NULL, h);
+    GHashTable *h = NULL; /* most resources have no meta attributes */
+    if (vgl__sched_child(xml, "meta_attributes") != NULL) {
+        h = g_hash_table_new(g_str_hash, g_str_equal);
+        vgl__sched_nvpairs(t, xml, "meta_attributes", NULL, h);
+    }
     apply_meta(t, r, h);
     if (kind == SC_CLONE) {
-        const char *cm = g_hash_table_lookup(h, "clone-max");
+        const char *cm = meta_get(h, "clone-max");
         r->clone_max = cm != NULL ? atoi(cm) : t->n_nodes;
         if (r->clone_max < 0)
             r->clone_max = 0;
-        if (g_hash_table_lookup(h, "resource-stickiness") == NULL
+        if (meta_get(h, "resource-stickiness") == NULL
             && (parent == NULL) && r->stickiness == 0)
             r->stickiness = 1; /* Pacemaker's default for clone instances */
     }
-    g_hash_table_destroy(h);
+    if (h != NULL)
+        g_hash_table_destroy(h);
     g_ptr_array_add(t->all, r);
     return r;
 }
