@@ -106,8 +106,12 @@
 #define A_START 1
 #define A_STOP 2
 
-mtype = { MSG_ANNOUNCE, MSG_SYNC, MSG_CIB_DIFF, MSG_ACTIONS, MSG_OP_RESULT,
-          MSG_FENCE_RESULT, MSG_LEAVING };
+mtype = { MSG_ANNOUNCE, MSG_SYNC, MSG_CHANGE_REQUEST, MSG_CIB_DIFF, MSG_ACTIONS, MSG_OP_RESULT, MSG_FENCE_RESULT, MSG_LEAVING };
+
+/* the messages bound to the view they were sent in (daemon/vigild.c
+ * view_bound(): what a confchg purges from the sender's own queue) */
+#define VIEW_BOUND(t) (t == MSG_ANNOUNCE || t == MSG_SYNC || t == MSG_CHANGE_REQUEST || \
+                       t == MSG_CIB_DIFF || t == MSG_ACTIONS)
 
 #define BIT(n)      (1 << ((n) - 1))
 #define POP(x)      (((x) & 1) + (((x) >> 1) & 1) + (((x) >> 2) & 1))
@@ -120,13 +124,16 @@ mtype = { MSG_ANNOUNCE, MSG_SYNC, MSG_CIB_DIFF, MSG_ACTIONS, MSG_OP_RESULT,
 #define IDROP(x, n) x = ((x) & ~(3 << (2 * ((n) - 1)))) & 63
 #define ISET(x, n, op) x = (((x) & ~(3 << (2 * ((n) - 1)))) | ((op) << (2 * ((n) - 1)))) & 63
 /* a configuration is a set of changes (bit per change id): its digest; its
- * epoch is the number of changes.  config_beats() of view.c: */
+ * epoch is the number of changes; bits 3-7: its stamp, the view epoch in
+ * which its last change was made (no admin_epoch: never changed by vigild).
+ * config_beats() of view.c: (stamp, epoch, digest) */
 #define CONTENT(a)  ((a) & 7)
 #ifdef NO_STAMP
 #define STAMP(a)    0
 #else
 #define STAMP(a)    ((a) >> 3)
 #endif
+#define MAXEPOCH    31  /* a bound of the model: the stamp has 5 bits */
 #define BEATS(a, b) (STAMP(a) > STAMP(b) || (STAMP(a) == STAMP(b) && \
                      (POP(CONTENT(a)) > POP(CONTENT(b)) || \
                       (POP(CONTENT(a)) == POP(CONTENT(b)) && CONTENT(a) > CONTENT(b)))))
@@ -145,6 +152,9 @@ byte lclean[N + 1];  /* nodes whose leaving that pending confchg reports as
                       * CPG_REASON_LEAVE (a clean exit), not NODEDOWN/PROCDOWN */
 byte inc[N + 1];     /* incarnation: the vigild pid, mod 2 */
 byte nfault, nrepair;
+#ifdef RING_KEY
+byte ring;           /* totem's ring sequence: grows with every view */
+#endif
 byte used;           /* change ids used: the id is chosen freely, so that
                       * the digest order of two changes is explored both ways */
 bool quiet;          /* PROP4: no more faults, repairs or changes */
@@ -153,30 +163,27 @@ bool quiet;          /* PROP4: no more faults, repairs or changes */
 byte st[N + 1];
 bool leaving[N + 1];
 byte vmask[N + 1];     /* members of the view */
-short key[N + 1];      /* vgl_view_members_key(): members + pids (+ ring) */
+short key[N + 1];      /* vgl_view_members_key(): members + pids */
 byte succ[N + 1];      /* succession list */
 byte coord[N + 1];     /* vgl_view_coordinator(), 0 until the barrier */
 byte followed[N + 1];  /* vgl_view_followed() */
 byte followed_inc[N + 1]; /* ... and its pid (incarnation) */
 bool q[N + 1];         /* quorum of the current view */
-bool joined_now[N + 1];
-bool needsync[N + 1];
 byte src[N + 1];       /* sync source */
+byte vep[N + 1];       /* vgl_view_epoch(): 1 + the highest view epoch any
+                        * member announced, set at each barrier; lost with
+                        * the process unless PERSIST_EPOCH */
 /* the CIB: configuration (persisted) and status */
 byte cfg[N + 1];       /* persisted across restarts: the set of changes
-                        * (bits 0-2); FIX_ACK: the ring of the last one << 3 */
-#if defined(FIX_ACK) || defined(FIX_KEY)
-#define RING
-byte ring;             /* totem's ring sequence: grows with every view */
-#endif
-#ifdef FIX_ACK
-byte vring[N + 1];     /* the ring of the node's current view */
-#endif
-byte hist[N + 1];      /* nodes whose history says R is started */
+                        * (bits 0-2) | its stamp << 3 */
+byte hist[N + 1];      /* nodes whose history says R is started (or a start
+                        * is pending: record-pending) */
 byte uncl[N + 1];      /* unclean nodes */
 byte dexp[N + 1];      /* nodes with expected=down (sent LEAVING) */
 byte down[N + 1];      /* non-members known down cleanly (left on purpose,
-                        * or fenced); FIX_UNSEEN: the others are unclean */
+                        * or fenced: a node_state that is not unclean); a
+                        * non-member neither down nor unclean has no
+                        * node_state: startup fencing takes it as unclean */
 byte infl[N + 1];      /* the in-flight table */
 /* the barrier: announcements received, per receiver */
 typedef Row { byte a[N + 1] };
@@ -185,14 +192,20 @@ byte ann_ord[N + 1];   /* announcers in delivery order (packed like succ) */
 Row a_succ[N + 1];     /* their succession lists */
 Row a_info[N + 1];     /* followed | had_quorum << 2 | running << 3 |
                         * leaving << 4 | followed anyone << 5 */
-Row a_cfg[N + 1];      /* their configuration */
+Row a_cfg[N + 1];      /* their configuration and stamp */
+Row a_vep[N + 1];      /* their view epoch */
 Row a_uncl[N + 1];     /* unclean nodes they know | those running R << 3 */
-Row a_infl[N + 1];     /* their executor's pending operation (FIX_INFLIGHT)
-                        * | nodes they know down cleanly << 2 */
+Row a_infl[N + 1];     /* their executor's pending operation */
 Row a_fok[N + 1];      /* ghost (PROP3): whom they followed, if that process is a member */
 /* local to the node, not replicated */
 byte busy[N + 1];      /* own ACTIONS not yet applied here */
 byte fpend[N + 1];     /* own FENCE_RESULTs not yet applied here */
+/* configuration changes: the coordinator's queue of requests (origin << 2 |
+ * change id), one CIB_DIFF in flight at a time; the origin's requests not
+ * yet confirmed by a majority, and who confirmed them */
+chan cq[N + 1] = [2] of { byte };
+bool cbusy[N + 1];
+byte pendc[N + 1];
 chan out[N + 1] = [OUTQ] of { mtype, short, byte, byte, byte, byte, byte };
 chan defq[N + 1] = [DEFQ] of { byte, mtype, short, byte, byte, byte, byte, byte };
 chan exq[N + 1] = [EXQ] of { byte };
@@ -200,9 +213,7 @@ chan exq[N + 1] = [EXQ] of { byte };
 /* ---- ghosts ------------------------------------------------------------ */
 byte acked;            /* changes acknowledged to a tool */
 byte held[N + 1];      /* changes this node has held in its CIB */
-#ifdef FIX_ACK
-Row diffv[N + 1];      /* FIX_ACK: per origin, per change: appliers' mask */
-#endif
+byte appl[3];          /* per change id: the nodes that applied its CIB_DIFF */
 
 /* ---- scratch (not part of the state) ---------------------------------- */
 hidden mtype dt, pt;
@@ -211,7 +222,7 @@ hidden byte d2, d3, d4, d5, d6, p2, p3, p4, p5, p6, ps;
 hidden byte h_r, h_dx, h_x, h_y, h_i, h_id, h_s, h_base, h_k, h_a, h_c, h_f;
 hidden byte h_best, h_bestf, h_long, h_w, h_m, h_t, h_M, h_old, h_left, h_join;
 hidden byte h_hist, h_uncl, h_uh, h_op, h_ca, h_cb, h_inf, h_dexp, h_down;
-hidden byte h_hq;
+hidden byte h_hq, h_e, h_o, h_id2;
 hidden byte h_new[N + 1];
 
 /* ======================================================================= */
@@ -311,20 +322,22 @@ inline kill_vigild(n, clean)
         fi
     }
     lclean[n] = 0;
-#ifdef FIX_ACK
-    vring[n] = 0;
-#endif
     comp[n] = 0; pend[n] = false; tcnt[n] = 0;
     recanon();
     do :: len(out[n]) > 0 -> out[n]?_, _, _, _, _, _, _ :: else -> break od;
     do :: len(defq[n]) > 0 -> defq[n]?_, _, _, _, _, _, _, _ :: else -> break od;
     do :: len(exq[n]) > 0 -> exq[n]?_ :: else -> break od;
+    do :: len(cq[n]) > 0 -> cq[n]?_ :: else -> break od;
+    cbusy[n] = false; pendc[n] = 0;
+#ifndef PERSIST_EPOCH
+    vep[n] = 0;
+#endif
     st[n] = JOINING; leaving[n] = false; vmask[n] = 0; key[n] = 0; succ[n] = 0;
-    coord[n] = 0; followed[n] = 0; followed_inc[n] = 0; q[n] = false; joined_now[n] = false;
-    needsync[n] = false; src[n] = 0; hist[n] = 0; uncl[n] = 0; dexp[n] = 0; down[n] = 0;
+    coord[n] = 0; followed[n] = 0; followed_inc[n] = 0; q[n] = false;
+    src[n] = 0; hist[n] = 0; uncl[n] = 0; dexp[n] = 0; down[n] = 0;
     infl[n] = 0; ann_got[n] = 0; ann_ord[n] = 0; busy[n] = 0; fpend[n] = 0;
     for (h_x : 1 .. N) {
-        a_succ[n].a[h_x] = 0; a_info[n].a[h_x] = 0; a_cfg[n].a[h_x] = 0;
+        a_succ[n].a[h_x] = 0; a_info[n].a[h_x] = 0; a_cfg[n].a[h_x] = 0; a_vep[n].a[h_x] = 0;
         a_uncl[n].a[h_x] = 0; a_infl[n].a[h_x] = 0; a_fok[n].a[h_x] = 0
     }
 }
@@ -375,53 +388,41 @@ inline set_succession(n, base)
 /* the announcer had completed a barrier before (it followed someone) */
 #define KNOWS(n, w)  ((vmask[n] & BIT(w)) != 0 && ((a_info[n].a[w] >> 5) & 1))
 
-/* The status every member agrees on after the barrier: members' history
- * from what they announced, unclean non-members merged (union, keeping our
- * own history for those we knew unclean, else the announced one). */
+/* The status the sync source sends (merge.c vgl_merge_sync()): its own
+ * CIB, with every member's node_state replaced by the one it announced (its
+ * own truth: what its executor really ran, leaving or not), and every
+ * unclean non-member an announcer knows merged in: unclean wins, and its
+ * history is the union of ours and theirs (fix 6b).  Non-members the source
+ * knows down cleanly stay down unless an announcer has them unclean.  The
+ * in-flight table: what the members announced their executors run (fix 4;
+ * every member rebuilds it alike from the same announcements). */
 inline merged_status(n)
 {
-    h_uncl = uncl[n]; h_uh = 0; h_hist = 0; h_inf = infl[n]; h_dexp = dexp[n]; h_down = down[n];
-#ifdef FIX_INFLIGHT
-    h_inf = 0;
-#endif
+    h_uncl = uncl[n] & ~vmask[n] & 7; h_hist = hist[n] & ~vmask[n] & 7;
+    h_dexp = dexp[n] & ~vmask[n] & 7; h_down = down[n]; h_inf = 0;
     for (h_m : 1 .. N) {
         if
         :: (vmask[n] & BIT(h_m)) != 0 ->
-            h_uncl = h_uncl | (a_uncl[n].a[h_m] & 7);
-            h_down = h_down | (a_infl[n].a[h_m] >> 2);
-            h_uh = h_uh | ((a_uncl[n].a[h_m] >> 3) & 7);
             if :: ANNRUN(n, h_m) -> h_hist = h_hist | BIT(h_m) :: else -> skip fi;
-#ifdef FIX_DEFER
             if :: ANNLEAVE(n, h_m) -> h_dexp = h_dexp | BIT(h_m) :: else -> skip fi;
-#endif
-#ifdef FIX_INFLIGHT
             ISET(h_inf, h_m, a_infl[n].a[h_m] & 3);
-#endif
-            skip
+            /* the unclean non-members it knows, with their history */
+            for (h_y : 1 .. N) {
+                if
+                :: (a_uncl[n].a[h_m] & BIT(h_y)) != 0 && (vmask[n] & BIT(h_y)) == 0 ->
+                    if
+                    :: (h_uncl & BIT(h_y)) == 0 ->
+                        h_uncl = h_uncl | BIT(h_y);
+                        h_hist = (h_hist & ~BIT(h_y) & 7) | ((a_uncl[n].a[h_m] >> 3) & BIT(h_y))
+                    :: else -> h_hist = h_hist | ((a_uncl[n].a[h_m] >> 3) & BIT(h_y))
+                    fi
+                :: else -> skip
+                fi
+            }
         :: else -> skip
         fi
     }
-#ifdef FIX_UNSEEN
-    /* startup fencing: a node nobody knows to be down cleanly may run
-     * anything (a restarted node's status was discarded) */
-    h_uncl = h_uncl | (~h_down & 7);
-#endif
-    h_uncl = h_uncl & ~vmask[n] & 7;
     h_down = h_down & ~h_uncl & ~vmask[n] & 7;
-    for (h_m : 1 .. N) {
-        if
-        :: (vmask[n] & BIT(h_m)) != 0 -> skip
-        :: (vmask[n] & BIT(h_m)) == 0 && (uncl[n] & BIT(h_m)) != 0 ->
-#ifdef FIX_UNION
-            h_hist = h_hist | ((hist[n] | h_uh) & BIT(h_m))
-#else
-            h_hist = h_hist | (hist[n] & BIT(h_m))
-#endif
-        :: (vmask[n] & BIT(h_m)) == 0 && (uncl[n] & BIT(h_m)) == 0 && (h_uncl & BIT(h_m)) != 0 ->
-            h_hist = h_hist | (h_uh & BIT(h_m))
-        :: else -> h_hist = h_hist | (hist[n] & BIT(h_m))
-        fi
-    }
     skip
 }
 
@@ -441,40 +442,68 @@ inline activate(n)
     od
 }
 
+/* replica_change.c make_diff(): the coordinator turns request (o, id) into
+ * a CIB_DIFF bound to its view, stamped with its view epoch; refused (the
+ * origin's tool is told) when the view has no majority */
+inline make_diff(n, o, id)
+{
+    if
+    :: POP(vmask[n]) >= 2 ->
+        assert(len(out[n]) < OUTQ);
+        out[n]!MSG_CIB_DIFF(key[n], id, o, vep[n], 0, 0);
+        cbusy[n] = true
+    :: else -> printf("  n%d: change %d refused: no majority\n", n, id)
+    fi
+}
+
+/* next_change(): work through the queue until a diff is in flight */
+inline next_change(n)
+{
+    do
+    :: !cbusy[n] && len(cq[n]) > 0 ->
+        cq[n]?h_o; make_diff(n, h_o >> 2, h_o & 3)
+    :: else -> break
+    od
+}
+
 /* A message other than ANNOUNCE / SYNC, in ACTIVE or LEAVING. */
 inline apply(n, s, t, f1, f2, f3, f4, f5, f6)
 {
     if
-    :: t == MSG_CIB_DIFF ->
-        /* f1: base digest, f2: change id */
+    :: t == MSG_CHANGE_REQUEST ->
+        /* f1: change id; only the coordinator acts, one diff at a time */
         if
-#ifdef FIX_ACK
-        :: CONTENT(cfg[n]) == f1 && q[n] ->
-            cfg[n] = (CONTENT(cfg[n]) | (1 << f2)) | (vring[n] << 3);
-#else
-        :: CONTENT(cfg[n]) == f1 ->
-            cfg[n] = cfg[n] | (1 << f2);
-#endif
+        :: coord[n] == n ->
+            assert(len(cq[n]) < 2);
+            cq[n]!(s << 2) | f1;
+            next_change(n)
+        :: else -> skip
+        fi
+    :: t == MSG_CIB_DIFF ->
+        /* f1: view key, f2: change id, f3: origin, f4: stamp */
+        h_e = (s == n && cbusy[n]);
+        if :: h_e -> cbusy[n] = false :: else -> skip fi;
+        if
+        :: s == coord[n] && f1 == key[n] && POP(vmask[n]) >= 2 ->
+            cfg[n] = (CONTENT(cfg[n]) | (1 << f2)) | (f4 << 3);
             held[n] = held[n] | CONTENT(cfg[n]);
-#ifdef FIX_ACK
-            /* ghost of the confirmations: acknowledged at the origin as
-             * soon as it and a majority applied it (never later than a
-             * real origin could know) */
-            diffv[s].a[f2] = diffv[s].a[f2] | BIT(n);
+            /* ghost of CIB_APPLIED: the origin acknowledges once a majority
+             * applied it, if no confchg failed the request first; acking
+             * at the second apply is never later than the real origin,
+             * which counts the CIB_APPLIED messages as they arrive */
+            appl[f2] = appl[f2] | BIT(n);
             if
-            :: (diffv[s].a[f2] & BIT(s)) != 0 && POP(diffv[s].a[f2]) >= 2 -> acked = acked | (1 << f2)
+            :: POP(appl[f2]) >= 2 && (pendc[f3] & (1 << f2)) != 0 ->
+                printf("  n%d: change %d acknowledged\n", f3, f2);
+                acked = acked | (1 << f2); pendc[f3] = pendc[f3] & ~(1 << f2) & 7
             :: else -> skip
             fi
-#else
-            if :: n == s -> acked = acked | (1 << f2) :: else -> skip fi
-#endif
-        :: else -> skip /* refused by everyone alike (FIX_ACK: also without quorum) */
-        fi
-#ifdef FIX_STALE
+        :: else -> skip /* outside its quorate view: ignored by everyone alike */
+        fi;
+        if :: h_e -> next_change(n) :: else -> skip fi
     :: t == MSG_ACTIONS && (f1 != key[n] || s != coord[n]) ->
         /* computed for another view, or not by our coordinator: dropped */
         if :: s == n && busy[n] > 0 -> busy[n]-- :: else -> skip fi
-#endif
     :: t == MSG_ACTIONS ->
         /* f1: the dispatcher's view, f2: an operation per target node */
         for (h_t : 1 .. N) {
@@ -482,6 +511,10 @@ inline apply(n, s, t, f1, f2, f3, f4, f5, f6)
             if
             :: h_op != 0 ->
                 ISET(infl[n], h_t, h_op);
+#ifndef NO_PENDING
+                /* record-pending: a start in flight counts as "may run" */
+                if :: h_op == A_START -> hist[n] = hist[n] | BIT(h_t) :: else -> skip fi;
+#endif
                 if
                 :: h_t == n -> assert(len(exq[n]) < EXQ); exq[n]!h_op
                 :: else -> skip
@@ -542,7 +575,6 @@ inline complete_barrier(n)
         fi
     }
     if
-#ifdef FIX_PID
     :: h_best != 0 ->
         /* the coordinator they follow stays at the head, even if its own
          * list is empty (it never completed a barrier) */
@@ -554,9 +586,6 @@ inline complete_barrier(n)
             :: else -> skip
             fi
         }
-#else
-    :: h_best != 0 -> h_base = a_succ[n].a[h_best]
-#endif
     :: else -> h_base = a_succ[n].a[h_long]
     fi;
     set_succession(n, h_base);
@@ -570,33 +599,31 @@ inline complete_barrier(n)
     assert(KNOWS(n, coord[n]) || a_fok[n].a[1] == coord[n] || a_fok[n].a[2] == coord[n] ||
            a_fok[n].a[3] == coord[n] || !(KNOWS(n, 1) || KNOWS(n, 2) || KNOWS(n, 3)));
 #endif
-    /* the configuration winner: first announcer of the highest version */
-    h_w = 0;
+    /* the configuration winner: first announcer of the highest version;
+     * the view epoch: 1 + the highest one announced */
+    h_w = 0; h_e = 0;
     for (h_k : 0 .. 2) {
         h_a = SGET(ann_ord[n], h_k);
         if
         :: h_a != 0 && (h_w == 0 || BEATS(a_cfg[n].a[h_a], a_cfg[n].a[h_w])) ->
             h_w = h_a
         :: else -> skip
-        fi
+        fi;
+        if :: h_a != 0 && a_vep[n].a[h_a] > h_e -> h_e = a_vep[n].a[h_a] :: else -> skip fi
     }
+#if MAXCHG > 0
+    /* (without changes the view epoch reaches no stamp: not tracked, so
+     * that it does not multiply the states) */
+    vep[n] = h_e + 1;
+    assert(vep[n] <= MAXEPOCH);
+#endif
     src[n] = h_w;
-    needsync[n] = joined_now[n];
-    for (h_m : 1 .. N) {
-        if
-        :: (ann_got[n] & BIT(h_m)) != 0 && a_cfg[n].a[h_m] != a_cfg[n].a[h_w] -> needsync[n] = true
-        :: else -> skip
-        fi
-    }
-    merged_status(n);
-    printf("  n%d: barrier complete: coordinator n%d succession %d sync %d source n%d\n",
-           n, coord[n], succ[n], needsync[n], src[n]);
+    printf("  n%d: barrier complete: coordinator n%d succession %d epoch %d source n%d\n",
+           n, coord[n], succ[n], vep[n], src[n]);
+    /* every barrier ends with the SYNC of the sync source */
     if
-    :: !needsync[n] ->
-        /* nodes only left: everyone rebuilds the status the same way */
-        hist[n] = h_hist; uncl[n] = h_uncl; infl[n] = h_inf; dexp[n] = h_dexp; down[n] = h_down;
-        activate(n)
-    :: needsync[n] && src[n] == n ->
+    :: src[n] == n ->
+        merged_status(n);
         assert(len(out[n]) < OUTQ);
         out[n]!MSG_SYNC(key[n], cfg[n], h_hist | (h_uncl << 3), h_inf, h_dexp, h_down)
     :: else -> skip
@@ -609,8 +636,9 @@ inline recv(r, s)
     if
     :: st[r] == JOINING -> skip
     :: dt == MSG_ANNOUNCE ->
-        /* d1 key, d2 succession, d3 followed|quorum|running, d4 config,
-         * d5 unclean|their R, d6 pending operation (FIX_INFLIGHT)|down<<2 */
+        /* d1 key, d2 succession, d3 followed|quorum|running|leaving|
+         * followed's pid, d4 config|stamp, d5 unclean|their R, d6 pending
+         * operation of its executor | its view epoch << 2 */
         if
         :: st[r] == SYNCING && d1 == key[r] && (vmask[r] & BIT(s)) != 0 && ann_got[r] != vmask[r] ->
             if
@@ -619,7 +647,7 @@ inline recv(r, s)
             fi;
             ann_got[r] = ann_got[r] | BIT(s);
             a_succ[r].a[s] = d2; a_info[r].a[s] = (d3 & 31) | (((d3 & 3) != 0) << 5);
-            a_cfg[r].a[s] = d4;
+            a_cfg[r].a[s] = d4; a_vep[r].a[s] = d6 >> 2;
             a_uncl[r].a[s] = d5;
 #ifdef PROP3
             /* ghost: the coordinator it followed, if that very process is a member */
@@ -630,17 +658,15 @@ inline recv(r, s)
             :: else -> a_fok[r].a[s] = 0
             fi;
 #endif
-#ifdef FIX_PID
             /* the coordinator it followed counts only if that very process
-             * (nodeid:pid) is a member: a restarted node is not it */
+             * (nodeid:pid) is a member: a restarted node is not it (fix 8) */
             h_c = d3 & 3;
             if
             :: h_c != 0 && (vmask[r] & BIT(h_c)) != 0 && ((key[r] >> (2 + h_c)) & 1) != ((d3 >> 5) & 1) ->
                 a_info[r].a[s] = a_info[r].a[s] & 60
             :: else -> skip
             fi;
-#endif
-            a_infl[r].a[s] = d6;
+            a_infl[r].a[s] = d6 & 3;
             if
             :: ann_got[r] == vmask[r] -> complete_barrier(r)
             :: else -> skip
@@ -648,10 +674,10 @@ inline recv(r, s)
         :: else -> skip /* stale, not a member, or a duplicate */
         fi
     :: dt == MSG_SYNC ->
-        /* d1 key, d2 config, d3 status R|unclean, d4 in-flight, d5 expected-down,
-         * d6 known down */
+        /* d1 key, d2 config|stamp, d3 status R|unclean, d4 in-flight,
+         * d5 expected-down, d6 known down */
         if
-        :: st[r] == SYNCING && d1 == key[r] && coord[r] != 0 && needsync[r] && s == src[r] ->
+        :: st[r] == SYNCING && d1 == key[r] && coord[r] != 0 && s == src[r] ->
             printf("  n%d: SYNC applied\n", r);
             cfg[r] = d2; held[r] = held[r] | CONTENT(d2);
             hist[r] = d3 & 7; uncl[r] = d3 >> 3; infl[r] = d4; dexp[r] = d5; down[r] = d6;
@@ -669,28 +695,26 @@ inline recv(r, s)
     fi
 }
 
-/* A confchg reaches member n: the new view is the mask M. */
+/* A confchg reaches member n: the new view is the mask M
+ * (replica.c vgl_replica_confchg(), view.c vgl_view_confchg()). */
 inline confchg(n, M)
 {
     if :: st[n] == JOINING -> h_old = 0 :: else -> h_old = vmask[n] fi;
     h_left = h_old & ~(M) & 7;
     h_join = (M) & ~h_old & 7;
-    /* 1. nodes that left: clean or unclean; their actions in flight dropped */
+    /* 1. nodes that left (node_left()): clean only if CPG says it left on
+     * purpose (CPG_REASON_LEAVE), it said LEAVING and nothing runs there
+     * (a pending start counts: record-pending); else unclean.  Their
+     * actions in flight are dropped. */
     for (h_x : 1 .. N) {
         if
         :: (h_left & BIT(h_x)) != 0 ->
-#ifdef FIX_PENDING
             if
-            :: IGET(infl[n], h_x) == A_START -> hist[n] = hist[n] | BIT(h_x)
-            :: else -> skip
-            fi;
-#endif
-            if
-#ifdef FIX_REASON
+#ifdef NO_REASON
+            :: (dexp[n] & BIT(h_x)) != 0 && (hist[n] & BIT(h_x)) == 0 -> skip
+#else
             :: (dexp[n] & BIT(h_x)) != 0 && (hist[n] & BIT(h_x)) == 0 &&
                (lclean[n] & BIT(h_x)) != 0 -> skip
-#else
-            :: (dexp[n] & BIT(h_x)) != 0 && (hist[n] & BIT(h_x)) == 0 -> skip
 #endif
             :: else -> uncl[n] = uncl[n] | BIT(h_x)
             fi;
@@ -700,50 +724,58 @@ inline confchg(n, M)
         fi
     }
     lclean[n] = 0;
-#ifdef FIX_ACK
-    vring[n] = ring;
-#endif
     uncl[n] = uncl[n] & ~(M) & 7;
     down[n] = down[n] & ~(M) & 7;
     dexp[n] = dexp[n] & ~h_join & 7;
     vmask[n] = M;
+    /* vgl_view_members_key(): "nodeid:pid,...": no ring id (corosync gives
+     * it after the confchg) */
     key[n] = M;
     for (h_x : 1 .. N) {
         if :: ((M) & BIT(h_x)) != 0 -> key[n] = key[n] | (inc[h_x] << (2 + h_x)) :: else -> skip fi
     }
-#ifdef FIX_KEY
-    /* the view is named by its ring too: the same members twice are two views */
+#ifdef RING_KEY
+    /* the proposed fix: the key names the totem ring too (ANNOUNCE waits
+     * for the totem callback that follows the confchg) */
     key[n] = key[n] | (ring << 6);
 #endif
-#ifdef FIX_STICKY
-    /* a sync that a confchg interrupted is still owed */
-    joined_now[n] = (h_join != 0) || (st[n] == SYNCING && (joined_now[n] || needsync[n]));
-#else
-    joined_now[n] = (h_join != 0);
-#endif
-    /* 2. succession: a node that just joined knows no history */
-    if :: (h_join & BIT(n)) != 0 -> h_base = 0 :: else -> h_base = succ[n] fi;
+    /* 2. succession: a node that never completed a barrier knows none */
+    if :: followed[n] == 0 -> h_base = 0 :: else -> h_base = succ[n] fi;
     set_succession(n, h_base);
     /* 3. the barrier opens */
     if :: coord[n] != 0 -> followed[n] = coord[n] :: else -> skip fi;
     /* (followed_inc[n] was set with coord[n]) */
-    coord[n] = 0; src[n] = 0; needsync[n] = false;
+    coord[n] = 0; src[n] = 0;
     ann_got[n] = 0; ann_ord[n] = 0;
     for (h_x : 1 .. N) {
-        a_succ[n].a[h_x] = 0; a_info[n].a[h_x] = 0; a_cfg[n].a[h_x] = 0;
+        a_succ[n].a[h_x] = 0; a_info[n].a[h_x] = 0; a_cfg[n].a[h_x] = 0; a_vep[n].a[h_x] = 0;
         a_uncl[n].a[h_x] = 0; a_infl[n].a[h_x] = 0; a_fok[n].a[h_x] = 0
     }
-#ifdef FIX_DEFER
-    /* what was deferred in a view whose barrier never completed is dropped:
-     * joiners never saw it (the announcements carry its effects) */
+    /* 4. nothing of the old view survives (fix 5): what was deferred is
+     * dropped, the running transition ends (coord.c), the queued changes
+     * are dropped and the unconfirmed ones fail (the tools are told) */
     do
     :: len(defq[n]) > 0 ->
         defq[n]?ps, pt, p1, p2, p3, p4, p5, p6;
         if
-        :: ps == n && pt == MSG_ACTIONS && busy[n] > 0 -> busy[n]--
         :: ps == n && pt == MSG_FENCE_RESULT -> fpend[n] = fpend[n] & ~BIT(p1) & 7
         :: else -> skip
         fi
+    :: else -> break
+    od;
+    busy[n] = 0;
+    do :: len(cq[n]) > 0 -> cq[n]?_ :: else -> break od;
+    cbusy[n] = false; pendc[n] = 0;
+#ifdef PURGE
+    /* hook_purge(): the view-bound messages still in vigild's own send
+     * queue are dropped (PURGE: all of the outbox is still there; without
+     * it, all of it was accepted by corosync: the usual case) */
+    h_x = len(out[n]);
+    do
+    :: h_x > 0 ->
+        out[n]?pt, p1, p2, p3, p4, p5, p6;
+        if :: !VIEW_BOUND(pt) -> out[n]!pt, p1, p2, p3, p4, p5, p6 :: else -> skip fi;
+        h_x--
     :: else -> break
     od;
 #endif
@@ -751,22 +783,16 @@ inline confchg(n, M)
     q[n] = (POP(M) >= 2);
     st[n] = SYNCING;
     assert(len(out[n]) < OUTQ);
+    /* the operation its executor was asked for and has not reported
+     * (vgl_runner_inflight(), fix 4) */
     h_op = 0;
-#ifdef FIX_INFLIGHT
-    /* the operation its executor was asked for and has not reported */
     if :: len(exq[n]) > 0 -> exq[n]?<h_op> :: else -> skip fi;
-#endif
-#ifdef FIX_PID
-    /* a node that never completed a barrier knows no succession: its
-     * provisional list must not compete with real ones */
+    /* a node that never completed a barrier announces no succession */
     if :: followed[n] == 0 -> h_s = 0 :: else -> h_s = succ[n] fi;
-#else
-    h_s = succ[n];
-#endif
     out[n]!MSG_ANNOUNCE(key[n], h_s,
                         followed[n] | (h_hq << 2) | (running[n] << 3) | (leaving[n] << 4) |
                         (followed_inc[n] << 5),
-                        cfg[n], uncl[n] | ((hist[n] & uncl[n]) << 3), h_op | (down[n] << 2))
+                        cfg[n], uncl[n] | ((hist[n] & uncl[n]) << 3), h_op | (vep[n] << 2))
 }
 
 /* The sequencer delivers the pending confchg of component c. */
@@ -777,9 +803,9 @@ inline deliver_confchg(c)
         if :: alive[h_dx] && comp[h_dx] == (c) -> h_M = h_M | BIT(h_dx) :: else -> skip fi
     }
     printf("confchg: view %d\n", h_M);
-#ifdef RING
+#ifdef RING_KEY
     ring++;
-    assert(ring < 32); /* a bound of the model: the ring id in cfg has 5 bits */
+    assert(ring < 255); /* a bound of the model */
 #endif
     for (h_dx : 1 .. N) {
         if
@@ -813,21 +839,22 @@ inline deliver(s)
 /* without quorum: stop everything (no-quorum-policy=stop); with quorum:
  * move R off leaving nodes, stop it where it runs twice */
 #define STOPS(c)  (q[c] -> ((ACT(c) & dexp[c]) | (MULTI(STAY(c)) -> STAY(c) : 0)) : ACT(c))
+/* a non-member that is not known down cleanly: unclean, or without any
+ * node_state (startup fencing, vgl_replica_sched_view(), fix 10) */
+#define SUSPECT(c) (~down[c] & ~vmask[c] & 7)
 #ifdef NO_FENCE
 #define BLOCKED(c) 0
-#elif defined(FIX_FENCE_ALL)
-/* an unclean node may run anything (messages may have reached it that we
- * never saw): every start waits for its fence */
-#define BLOCKED(c) ((uncl[c] & ~vmask[c] & 7) != 0)
 #else
-/* an unclean node may still run R: its fence comes first */
-#define BLOCKED(c) ((uncl[c] & hist[c] & ~vmask[c] & 7) != 0)
+/* an unclean node may run anything (messages may have reached it that we
+ * never saw): every start of a resource allowed there waits for its fence
+ * (sched_order.c, fix 2) */
+#define BLOCKED(c) (SUSPECT(c) != 0)
 #endif
 #define CANSTART(c, t) (q[c] && ACT(c) == 0 && !BLOCKED(c) && (vmask[c] & ~dexp[c] & BIT(t)) != 0)
 #define STOPOPS(m) ((((m) & 1) != 0) * 2 + (((m) & 2) != 0) * 8 + (((m) & 4) != 0) * 32)
 
-#define FENCEABLE(c, u) (COORD(c) && q[c] && (uncl[c] & BIT(u)) != 0 && \
-                         (vmask[c] & BIT(u)) == 0 && (fpend[c] & BIT(u)) == 0 && \
+#define FENCEABLE(c, u) (COORD(c) && q[c] && (SUSPECT(c) & BIT(u)) != 0 && \
+                         (fpend[c] & BIT(u)) == 0 && \
                          len(out[c]) < OUTQ)
 
 /* ======================================================================= */
@@ -866,20 +893,15 @@ inline deliver(s)
         up[u] = false; running[u] = false; \
         out[c]!MSG_FENCE_RESULT(u, 0, 0, 0, 0, 0); fpend[c] = fpend[c] | BIT(u); check(); skip }
 
-/* a tool asks node o for a configuration change (changes need quorum);
- * FIX_ACK: the coordinator is the only writer (others forward to it) */
-#ifdef FIX_ACK
-#define ORIGIN(o) (coord[o] == (o))
-#else
-#define ORIGIN(o) 1
-#endif
+/* a tool asks node o for a configuration change (vgl_replica_change_config():
+ * ACTIVE, quorate, in a view with a majority): o multicasts CHANGE_REQUEST
+ * and waits for a majority's CIB_APPLIED */
 #define CHANGE_ID(o, id) \
-    :: d_step { !quiet && alive[o] && st[o] == ACTIVE && q[o] && id < MAXCHG && \
-                (used & (1 << id)) == 0 && ORIGIN(o) && \
-                len(out[o]) < OUTQ -> \
+    :: d_step { !quiet && alive[o] && SETTLED(o) && q[o] && POP(vmask[o]) >= 2 && id < MAXCHG && \
+                (used & (1 << id)) == 0 && len(out[o]) < OUTQ -> \
         printf("tool: change %d at n%d\n", id, o); \
-        out[o]!MSG_CIB_DIFF(CONTENT(cfg[o]), id, 0, 0, 0, 0); used = used | (1 << id); \
-        check(); skip }
+        out[o]!MSG_CHANGE_REQUEST(id, 0, 0, 0, 0, 0); used = used | (1 << id); \
+        pendc[o] = pendc[o] | (1 << id); check(); skip }
 #define CHANGE(o) CHANGE_ID(o, 0) CHANGE_ID(o, 1) CHANGE_ID(o, 2)
 
 /* vigild dies (kill -9): R keeps running; the operation under way in the
