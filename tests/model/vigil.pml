@@ -1,5 +1,5 @@
 /*
- * vigil.pml — the vigild protocol (doc/protocol.md) as a Promela model for
+ * vigil.pml — the vigild protocol (as implemented in daemon/) as a Promela model for
  * spin: 3 nodes, one resource R, a CPG-like group channel with virtual
  * synchrony, crashes, restarts, partitions, merges, quorum, fencing.
  *
@@ -44,40 +44,15 @@
  *   NO_RESOURCE the coordinator never dispatches (R stays stopped): for
  *               PROP2, whose state space is the configuration's
  *   NO_FENCE    mutation: starts are not ordered after fencing
- *   NO_STAMP    mutation of fix 9: versions compared without the ring
- * The suggested fixes (README.md, "Flaws"; numbers as there).  Without
- * them the model is the protocol as doc/protocol.md writes it today.
- *   FIX_STALE        1: ACTIONS carry the dispatcher's view key and are
- *                    dropped in any other view or from a non-coordinator
- *   FIX_FENCE_ALL    2: every start waits until no unclean node is left,
- *                    whatever its history says
- *   FIX_REASON       3: a node that left is clean only if CPG says it left
- *                    on purpose (CPG_REASON_LEAVE), not when it was cut
- *                    off or died while LEAVING
- *   FIX_INFLIGHT     4: ANNOUNCE carries the operation the node's executor
- *                    was asked for and has not reported; the barrier
- *                    rebuilds the in-flight table from those
- *   FIX_DEFER        5: a confchg drops the messages deferred in the view
- *                    it ends; ANNOUNCE carries "leaving"
- *   FIX_STICKY       6a: "a node joined" stays true until ACTIVE: a sync
- *                    that a confchg interrupted is still owed
- *   FIX_UNION        6b: an unclean non-member may run R if our CIB or any
- *                    announcer says so (the merge and the no-sync rebuild)
- *   FIX_KEY          7: the members key includes the totem ring id, so an
- *                    ANNOUNCE (SYNC, ACTIONS) of an earlier view with the
- *                    same members is stale
- *   FIX_PID          8: ANNOUNCE names the followed coordinator as
- *                    nodeid:pid (a restarted node is not it), a node that
- *                    never completed a barrier announces no succession, and
- *                    the chosen coordinator heads the new list
- *   FIX_ACK          9: the coordinator is the only writer; a CIB_DIFF is
- *                    applied only in a view with quorum; the version is
- *                    (ring of the last change, epoch, digest); the change
- *                    is acknowledged once a majority applied it
- *   FIX_UNSEEN       10: startup fencing: a non-member that no announcer
- *                    knows to be down cleanly is unclean
- *   FIX_PENDING      (not required with 2 and 3) a start in flight on a
- *                    node that leaves counts as "may run there"
+ *   NO_STAMP    mutation: versions compared without the stamp
+ *   NO_REASON   mutation: a LEAVING node counts as clean whatever CPG says
+ *   NO_PENDING  mutation: no record-pending
+ *   RING_KEY    proposed fix (README.md, Open A): the view key includes the
+ *               totem ring id
+ *   PERSIST_EPOCH proposed fix (Open B): the view epoch survives a restart
+ *   PURGE       a confchg purges the view-bound messages of the outbox
+ * Without switches the model is the protocol as implemented in daemon/ and
+ * sched/ (README.md: the flaws as history, how each was fixed).
  */
 
 #define N 3
