@@ -99,6 +99,14 @@ static int parse_int(const char *v, int dflt)
     return (x >= -1000000000L && x <= 1000000000L) ? (int)x : dflt;
 }
 
+/* A non-negative time in seconds (last-rc-change: about 1.7e9 today, out
+ * of parse_int()'s range), else 0. */
+static int64_t parse_time(const char *v)
+{
+    int64_t x;
+    return v != NULL && plain_digits(v, &x) ? x : 0;
+}
+
 /* The value as the op fields have always been read: a single child's
  * content. */
 static const char *attr_value(const xmlAttr *a)
@@ -175,7 +183,7 @@ static bool hop_read(xmlNode *c, sc_hop *h)
             break;
         case 'l':
             if (strcmp(n, "last-rc-change") == 0)
-                h->changed = parse_int(attr_value(a), 0);
+                h->changed = parse_time(attr_value(a));
             break;
         default: break;
         }
