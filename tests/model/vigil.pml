@@ -49,7 +49,9 @@
  *   NO_PENDING  mutation: no record-pending
  *   RING_KEY    proposed fix (README.md, Open A): the view key includes the
  *               totem ring id
- *   PERSIST_EPOCH proposed fix (Open B): the view epoch survives a restart
+ *   PERSIST_EPOCH the view epoch survives a restart (Open B's first
+ *               proposal; the implementation took the announced stamps into
+ *               the view epoch instead, EPOCH_NO_STAMP removes that)
  *   PURGE       a confchg purges the view-bound messages of the outbox
  * Without switches the model is the protocol as implemented in daemon/ and
  * sched/ (README.md: the flaws as history, how each was fixed).
@@ -584,7 +586,11 @@ inline complete_barrier(n)
             h_w = h_a
         :: else -> skip
         fi;
-        if :: h_a != 0 && a_vep[n].a[h_a] > h_e -> h_e = a_vep[n].a[h_a] :: else -> skip fi
+        if :: h_a != 0 && a_vep[n].a[h_a] > h_e -> h_e = a_vep[n].a[h_a] :: else -> skip fi;
+#ifndef EPOCH_NO_STAMP
+        /* view.c complete_barrier(): above every announced stamp too */
+        if :: h_a != 0 && STAMP(a_cfg[n].a[h_a]) > h_e -> h_e = STAMP(a_cfg[n].a[h_a]) :: else -> skip fi
+#endif
     }
 #if MAXCHG > 0
     /* (without changes the view epoch reaches no stamp: not tracked, so
