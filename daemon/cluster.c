@@ -118,6 +118,8 @@ static void on_totem(cpg_handle_t h, struct cpg_ring_id ring, uint32_t n, const 
         return;
     c->totem_seq = ring.seq;
     qb_log(LOG_DEBUG, "cluster: totem ring %u.%" PRIu64 " with %u nodes", ring.nodeid, ring.seq, n);
+    if (c->cb.ring)
+        c->cb.ring(c->ud, ring.seq);
     if (c->cb.quorum)
         c->cb.quorum(c->ud, c->quorate, c->quorum_seq == c->totem_seq);
 }

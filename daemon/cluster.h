@@ -36,6 +36,9 @@ typedef struct vgl_cluster_callbacks {
     void (*quorum)(void *ud, bool quorate, bool current);
     /* The connection to corosync is gone: vigild must stop. */
     void (*lost)(void *ud);
+    /* The totem ring [in] ring (its sequence number) is current; comes
+     * after the confchg of a view that changed the ring (may be NULL). */
+    void (*ring)(void *ud, uint64_t ring);
 } vgl_cluster_callbacks;
 
 /* Connect to corosync and join the CPG group named group.

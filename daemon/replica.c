@@ -175,6 +175,7 @@ vgl_replica *vgl_replica_new(const char *my_name, uint32_t my_nodeid, vgl_cib_st
     r->quorum_size = 1;
     g_queue_init(&r->deferred);
     g_queue_init(&r->change_queue);
+    g_queue_init(&r->early);
     g_hash_table_insert(r->names, GUINT_TO_POINTER(my_nodeid), g_strdup(my_name));
     return r;
 }
@@ -196,6 +197,7 @@ void vgl_replica_free(vgl_replica *r)
     if (r == NULL)
         return;
     g_queue_clear_full(&r->deferred, deferred_free);
+    g_queue_clear_full(&r->early, deferred_free);
     vgl__replica_drop_queued_changes(r);
     g_hash_table_unref(r->names);
     g_hash_table_unref(r->anns);
@@ -461,9 +463,46 @@ static void node_left(vgl_replica *r, const vgl_member *m)
     g_ptr_array_unref(lost);
 }
 
+static void bind_ring(vgl_replica *r);
+
+/* Does this confchg come with a new totem ring?  A member lost or gained as
+ * a node does; processes that join or leave on nodes that stay do not.
+ * Before any ring is known, wait for the first. */
+static bool ring_changes(const vgl_replica *r, const vgl_member *left, size_t n_left,
+                         const vgl_member *joined, size_t n_joined)
+{
+    if (r->ring == 0)
+        return true;
+    /* corosync reports the confchg first, then its ring (measured).  Had
+     * the ring come first, it opened a barrier of its own: take that ring
+     * now; should it be the wrong one, its successor opens another. */
+    if (r->reopened)
+        return false;
+    for (size_t i = 0; i < n_left; i++) {
+        if (left[i].reason == CPG_REASON_NODEDOWN || left[i].reason == CPG_REASON_NODEUP)
+            return true;
+    }
+    for (size_t i = 0; i < n_joined; i++) {
+        if (joined[i].reason == CPG_REASON_NODEDOWN || joined[i].reason == CPG_REASON_NODEUP)
+            return true;
+    }
+    return false;
+}
+
+static void view_change(vgl_replica *r, const vgl_member *members, size_t n,
+                        const vgl_member *left, size_t n_left,
+                        const vgl_member *joined, size_t n_joined, bool real);
+
 void vgl_replica_confchg(vgl_replica *r, const vgl_member *members, size_t n,
                          const vgl_member *left, size_t n_left,
                          const vgl_member *joined, size_t n_joined)
+{
+    view_change(r, members, n, left, n_left, joined, n_joined, true);
+}
+
+static void view_change(vgl_replica *r, const vgl_member *members, size_t n,
+                        const vgl_member *left, size_t n_left,
+                        const vgl_member *joined, size_t n_joined, bool real)
 {
     for (size_t i = 0; i < n_left; i++) {
         if (left[i].nodeid != r->my_id)
@@ -482,9 +521,69 @@ void vgl_replica_confchg(vgl_replica *r, const vgl_member *members, size_t n,
     vgl__replica_fail_pending(r, VGL_E_BUSY,
         "the cluster membership changed before a majority confirmed this change; check "
         "with 'crmctl config show' and repeat it if it is missing");
-    if (vgl_view_confchg(r->view, members, n, joined, n_joined))
-        send_announce(r);
+    g_queue_clear_full(&r->early, deferred_free);
+    r->awaiting_ring = false;
+    if (vgl_view_confchg(r->view, members, n, joined, n_joined)) {
+        if (!r->ring_mode) {
+            send_announce(r);
+        } else if (real && ring_changes(r, left, n_left, joined, n_joined)) {
+            r->awaiting_ring = true;
+            qb_log(LOG_DEBUG, "view: waiting for the totem ring of this view");
+        } else {
+            bind_ring(r);
+        }
+    }
+    if (real)
+        r->reopened = false;
     vgl__replica_changed(r, VGL_CHG_VIEW);
+}
+
+/* The view gets its ring: announce, then take what arrived meanwhile. */
+static void bind_ring(vgl_replica *r)
+{
+    deferred_msg *d;
+
+    r->awaiting_ring = false;
+    r->bound_ring = r->ring;
+    vgl_view_set_ring(r->view, r->ring);
+    send_announce(r);
+    while (!r->awaiting_ring && (d = g_queue_pop_head(&r->early)) != NULL) {
+        gsize len;
+        const void *data = g_bytes_get_data(d->bytes, &len);
+        vgl_replica_deliver(r, d->nodeid, data, len);
+        deferred_free(d);
+    }
+}
+
+void vgl_replica_use_ring(vgl_replica *r)
+{
+    r->ring_mode = true;
+}
+
+void vgl_replica_ring(vgl_replica *r, uint64_t ring)
+{
+    if (ring == r->ring)
+        return;
+    r->ring = ring;
+    if (!r->ring_mode)
+        return;
+    if (r->awaiting_ring) {
+        bind_ring(r);
+    } else if (vgl_view_get_state(r->view) != VGL_VIEW_JOINING && ring != r->bound_ring) {
+        /* A new ring without a confchg: corosync re-formed it with the same
+         * members (a short link loss) and told the others only. */
+        vgl_member *members;
+        const vgl_member *cur;
+        size_t n;
+
+        qb_log(LOG_WARNING, "view: corosync formed a new ring with the same members; "
+               "opening a barrier for it");
+        cur = vgl_view_members(r->view, &n);
+        members = g_memdup2(cur, n * sizeof(*members));
+        view_change(r, members, n, NULL, 0, NULL, 0, false);
+        g_free(members);
+        r->reopened = true;
+    }
 }
 
 void vgl_replica_quorum(vgl_replica *r, bool quorate, bool current)
@@ -815,7 +914,7 @@ static bool missed_change(vgl_replica *r, uint32_t from, const vgl_msg *m)
            vgl_replica_node_name(r, from) ? vgl_replica_node_name(r, from) : "a member");
     cur = vgl_view_members(r->view, &n);
     members = g_memdup2(cur, n * sizeof(*members));
-    vgl_replica_confchg(r, members, n, NULL, 0, NULL, 0);
+    view_change(r, members, n, NULL, 0, NULL, 0, false);
     g_free(members);
     return true;
 }
@@ -834,7 +933,12 @@ void vgl_replica_deliver(vgl_replica *r, uint32_t nodeid, const void *data, size
     case VGL_VIEW_JOINING:
         break;
     case VGL_VIEW_SYNCING:
-        if (m->type == VGL_MSG_ANNOUNCE) {
+        if (r->awaiting_ring && (m->type == VGL_MSG_ANNOUNCE || m->type == VGL_MSG_SYNC)) {
+            deferred_msg *d = g_new0(deferred_msg, 1);
+            d->nodeid = nodeid;
+            d->bytes = g_bytes_new(data, len);
+            g_queue_push_tail(&r->early, d);
+        } else if (m->type == VGL_MSG_ANNOUNCE) {
             on_announce(r, nodeid, m);
         } else if (m->type == VGL_MSG_SYNC) {
             on_sync(r, nodeid, m);

@@ -71,6 +71,18 @@ void vgl_replica_confchg(vgl_replica *r, const vgl_member *members, size_t n,
                          const vgl_member *left, size_t n_left,
                          const vgl_member *joined, size_t n_joined);
 void vgl_replica_deliver(vgl_replica *r, uint32_t nodeid, const void *data, size_t len);
+/* Bind every view to corosync's totem ring from now on (vigild does; the
+ * unit tests' simulator may not): a confchg that changes the ring (a member
+ * lost or gained as a node, or no ring known yet) waits for the ring with
+ * its ANNOUNCE, and ANNOUNCE and SYNC that arrive meanwhile are held.
+ * See doc/protocol.md, "The barrier". */
+void vgl_replica_use_ring(vgl_replica *r);
+
+/* corosync's totem callback: the ring [in] ring is current.  Binds a view
+ * that waits for it; a new ring without a confchg (the ring re-formed with
+ * the same members) opens a barrier for the same members. */
+void vgl_replica_ring(vgl_replica *r, uint64_t ring);
+
 void vgl_replica_quorum(vgl_replica *r, bool quorate, bool current);
 
 /* Reading. */

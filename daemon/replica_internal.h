@@ -69,6 +69,15 @@ struct vgl_replica {
     unsigned quorum_size;  /* members a view needs to be quorate */
     bool quorate, quorum_current, leaving;
     bool gained;           /* the last confchg brought members in */
+    /* Views bound to totem rings (vgl_replica_use_ring): */
+    bool ring_mode;
+    bool awaiting_ring;    /* a confchg that changes the ring: its totem
+                            * callback has not come yet, no ANNOUNCE sent */
+    uint64_t ring;         /* the latest totem ring reported */
+    uint64_t bound_ring;   /* the ring of the current view */
+    bool reopened;         /* a ring without confchg opened a barrier since
+                            * the last confchg */
+    GQueue early;          /* deferred_msg: ANNOUNCE/SYNC while awaiting */
 };
 
 /* The cluster option that stamps the configuration with the view epoch of

@@ -42,6 +42,8 @@ struct vgl_view {
     uint64_t view_epoch, counter;
     GHashTable *last_counter; /* "nodeid:pid" → highest counter seen */
     GHashTable *excluded;     /* "nodeid:pid" of members that cannot announce */
+    uint64_t ring;            /* totem ring of this view, when ring_set */
+    bool ring_set;
 };
 
 static bool is_excluded(const vgl_view *v, uint32_t nodeid);
@@ -123,6 +125,8 @@ static void rebuild_key(vgl_view *v)
         vgl_member *m = &g_array_index(sorted, vgl_member, i);
         g_string_append_printf(s, "%s%u:%u", i ? "," : "", m->nodeid, m->pid);
     }
+    if (v->ring_set)
+        g_string_append_printf(s, "@%" G_GUINT64_FORMAT, (guint64)v->ring);
     g_free(v->key);
     v->key = g_string_free(s, FALSE);
     g_array_unref(sorted);
@@ -174,6 +178,13 @@ bool vgl_view_confchg(vgl_view *v, const vgl_member *members, size_t n,
     g_ptr_array_set_size(v->anns, 0);
     v->state = me_in ? VGL_VIEW_SYNCING : VGL_VIEW_JOINING;
     return me_in;
+}
+
+void vgl_view_set_ring(vgl_view *v, uint64_t ring)
+{
+    v->ring = ring;
+    v->ring_set = true;
+    rebuild_key(v);
 }
 
 const char *vgl_view_members_key(const vgl_view *v)

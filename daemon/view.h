@@ -51,8 +51,14 @@ void vgl_view_free(vgl_view *v);
 bool vgl_view_confchg(vgl_view *v, const vgl_member *members, size_t n,
                       const vgl_member *joined, size_t n_joined);
 
-/* The view as a canonical string "nodeid:pid,..." (sorted), for staleness
- * checks of ANNOUNCE and SYNC.  Owned by v. */
+/* Bind the view to corosync's totem ring [in] ring: the key then names it
+ * too ("...@ring"), so that a message sent for an earlier view with the
+ * very same members (a partition that healed) is stale as well.  Call after
+ * vgl_view_confchg(), before the ANNOUNCE; never called: keys without it. */
+void vgl_view_set_ring(vgl_view *v, uint64_t ring);
+
+/* The view as a canonical string "nodeid:pid,...[@ring]" (sorted), for
+ * staleness checks of ANNOUNCE, SYNC, ACTIONS and CIB_DIFF.  Owned by v. */
 const char *vgl_view_members_key(const vgl_view *v);
 
 /* Record an ANNOUNCE from nodeid.  Returns 1 when this one completed the

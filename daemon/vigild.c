@@ -308,6 +308,13 @@ static void cl_quorum(void *ud, bool quorate, bool current)
         vgl_replica_quorum(d->replica, quorate, current);
 }
 
+static void cl_ring(void *ud, uint64_t ring)
+{
+    vigild *d = ud;
+    if (d->replica)
+        vgl_replica_ring(d->replica, ring);
+}
+
 static void cl_lost(void *ud)
 {
     vigild *d = ud;
@@ -382,7 +389,7 @@ static vgl_cib *load_cib(vigild *d)
 
 static int start(vigild *d)
 {
-    const vgl_cluster_callbacks ccb = { cl_deliver, cl_confchg, cl_quorum, cl_lost };
+    const vgl_cluster_callbacks ccb = { cl_deliver, cl_confchg, cl_quorum, cl_lost, cl_ring };
     const vgl_replica_hooks rh = { hook_send, hook_changed, hook_dispatched, hook_completed,
                                    hook_fence_request, hook_event, hook_local_inflight,
                                    hook_purge, hook_incompatible };
@@ -414,6 +421,7 @@ static int start(vigild *d)
            vgl_msg_proto_overridden() ? ", test override" : "");
     d->alerts = vgl_alerts_new(name);
     d->replica = vgl_replica_new(name, vgl_cluster_local_nodeid(d->cluster), d->store, cib, &rh, d);
+    vgl_replica_use_ring(d->replica);
     {
         size_t nn = 0;
         g_free(vgl_cluster_nodelist(d->cluster, &nn));

@@ -521,6 +521,117 @@ START_TEST(change_after_a_full_restart_beats_an_older_disk)
 }
 END_TEST
 
+/* Take the queued messages of node [in] from out of the bus, in order. */
+static GQueue take_from(sim *s, uint32_t from)
+{
+    GQueue out = G_QUEUE_INIT, keep = G_QUEUE_INIT;
+    queued *q;
+    while ((q = g_queue_pop_head(&s->q)) != NULL)
+        g_queue_push_tail(q->from == from ? &out : &keep, q);
+    s->q = keep;
+    return out;
+}
+
+/* Put [in] msgs back at the head of the bus (delivered first). */
+static void put_first(sim *s, GQueue *msgs)
+{
+    queued *q;
+    while ((q = g_queue_pop_tail(msgs)) != NULL)
+        g_queue_push_head(&s->q, q);
+}
+
+static void ring_all(sim *s, uint64_t ring)
+{
+    for (uint32_t i = 1; i <= N; i++)
+        vgl_replica_ring(s->nodes[i].r, ring);
+}
+
+/* Views bound to totem rings: an ANNOUNCE that corosync delivers late, in a
+ * later view with the very same members (same pids), does not count there
+ * (tests/model "Open A", doc/protocol.md "The barrier"). */
+START_TEST(stale_announce_of_an_identical_view_is_refused)
+{
+    sim s;
+    uint32_t all[] = { 1, 2, 3 };
+    GQueue stale, fresh;
+
+    memset(&s, 0, sizeof(s));
+    g_queue_init(&s.q);
+    for (uint32_t i = 1; i <= N; i++) {
+        node_start(&s, i);
+        vgl_replica_use_ring(s.nodes[i].r);
+        s.group_of[i] = 1;
+    }
+    confchg(&s, 1, NULL, 0, 0, all, N);
+    pump(&s);
+    ck_assert(!vgl_replica_is_active(s.nodes[1].r)); /* no ring yet: no ANNOUNCE */
+    ring_all(&s, 10);
+    pump(&s);
+    for (uint32_t i = 1; i <= N; i++)
+        ck_assert_msg(vgl_replica_is_active(s.nodes[i].r), "node%u not active", i);
+    ck_assert_ptr_nonnull(strstr(vgl_view_members_key(vgl_replica_view(s.nodes[1].r)), "@10"));
+
+    /* Ring 11 with the same members: node3's ANNOUNCE is held back... */
+    ring_all(&s, 11);
+    stale = take_from(&s, 3);
+    ck_assert_uint_eq(g_queue_get_length(&stale), 1);
+    /* ...the ring re-forms again (12) before anything is delivered. */
+    while (!g_queue_is_empty(&s.q)) {
+        queued *q = g_queue_pop_head(&s.q);
+        g_bytes_unref(q->bytes);
+        g_free(q);
+    }
+    ring_all(&s, 12);
+    fresh = take_from(&s, 3);
+    put_first(&s, &stale); /* the stale one comes first, as corosync would */
+    pump(&s);
+    for (uint32_t i = 1; i <= N; i++)
+        ck_assert_msg(!vgl_replica_is_active(s.nodes[i].r),
+                      "node%u: the stale announcement completed the barrier", i);
+    put_first(&s, &fresh);
+    pump(&s);
+    for (uint32_t i = 1; i <= N; i++)
+        ck_assert_msg(vgl_replica_is_active(s.nodes[i].r), "node%u not active", i);
+    assert_same_cib(&s, all, 3);
+    sim_free(&s);
+}
+END_TEST
+
+/* A confchg that loses a node waits for its totem ring before announcing;
+ * announcements of the others that come first are held, not lost. */
+START_TEST(node_loss_waits_for_the_ring)
+{
+    sim s;
+    uint32_t all[] = { 1, 2, 3 }, three[] = { 3 }, pair[] = { 1, 2 };
+
+    memset(&s, 0, sizeof(s));
+    g_queue_init(&s.q);
+    for (uint32_t i = 1; i <= N; i++) {
+        node_start(&s, i);
+        vgl_replica_use_ring(s.nodes[i].r);
+        s.group_of[i] = 1;
+    }
+    ring_all(&s, 4); /* the ring may also be known before the first confchg */
+    confchg(&s, 1, NULL, 0, 0, all, N);
+    pump(&s);
+    for (uint32_t i = 1; i <= N; i++)
+        ck_assert_msg(vgl_replica_is_active(s.nodes[i].r), "node%u not active", i);
+    node_stop(&s, 3);
+    confchg(&s, 1, three, 1, CPG_REASON_NODEDOWN, NULL, 0);
+    pump(&s);
+    ck_assert(!vgl_replica_is_active(s.nodes[1].r));
+    vgl_replica_ring(s.nodes[2].r, 8); /* node2 learns the ring first */
+    pump(&s);                           /* its ANNOUNCE reaches node1 early */
+    ck_assert(!vgl_replica_is_active(s.nodes[1].r));
+    vgl_replica_ring(s.nodes[1].r, 8);
+    pump(&s);
+    for (uint32_t i = 1; i <= 2; i++)
+        ck_assert_msg(vgl_replica_is_active(s.nodes[i].r), "node%u not active", i);
+    assert_same_cib(&s, pair, 2);
+    sim_free(&s);
+}
+END_TEST
+
 static void setup_logging(void)
 {
     /* Diagnostics of the replica on stderr when VIGIL_TEST_LOG is set. */
@@ -548,6 +659,8 @@ static Suite *replica_suite(void)
     tcase_add_test(tc, partition_merge_keeps_the_majority_change);
     tcase_add_test(tc, barrier_opened_by_the_others_is_joined);
     tcase_add_test(tc, change_after_a_full_restart_beats_an_older_disk);
+    tcase_add_test(tc, stale_announce_of_an_identical_view_is_refused);
+    tcase_add_test(tc, node_loss_waits_for_the_ring);
     suite_add_tcase(s, tc);
     return s;
 }
