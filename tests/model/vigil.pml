@@ -47,8 +47,8 @@
  *   NO_STAMP    mutation: versions compared without the stamp
  *   NO_REASON   mutation: a LEAVING node counts as clean whatever CPG says
  *   NO_PENDING  mutation: no record-pending
- *   RING_KEY    proposed fix (README.md, Open A): the view key includes the
- *               totem ring id
+ *   NO_RING_KEY mutation (README.md, Open A, now fixed): the view key
+ *               without the totem ring id, as first implemented
  *   PERSIST_EPOCH the view epoch survives a restart (Open B's first
  *               proposal; the implementation took the announced stamps into
  *               the view epoch instead, EPOCH_NO_STAMP removes that)
@@ -129,7 +129,7 @@ byte lclean[N + 1];  /* nodes whose leaving that pending confchg reports as
                       * CPG_REASON_LEAVE (a clean exit), not NODEDOWN/PROCDOWN */
 byte inc[N + 1];     /* incarnation: the vigild pid, mod 2 */
 byte nfault, nrepair;
-#ifdef RING_KEY
+#ifndef NO_RING_KEY
 byte ring;           /* totem's ring sequence: grows with every view */
 #endif
 byte used;           /* change ids used: the id is chosen freely, so that
@@ -709,15 +709,14 @@ inline confchg(n, M)
     down[n] = down[n] & ~(M) & 7;
     dexp[n] = dexp[n] & ~h_join & 7;
     vmask[n] = M;
-    /* vgl_view_members_key(): "nodeid:pid,...": no ring id (corosync gives
-     * it after the confchg) */
+    /* vgl_view_members_key(): "nodeid:pid,...@ring" (vgl_view_set_ring) */
     key[n] = M;
     for (h_x : 1 .. N) {
         if :: ((M) & BIT(h_x)) != 0 -> key[n] = key[n] | (inc[h_x] << (2 + h_x)) :: else -> skip fi
     }
-#ifdef RING_KEY
-    /* the proposed fix: the key names the totem ring too (ANNOUNCE waits
-     * for the totem callback that follows the confchg) */
+#ifndef NO_RING_KEY
+    /* the key names the totem ring too (replica.c: the ANNOUNCE waits for
+     * the totem callback that follows the confchg) */
     key[n] = key[n] | (ring << 6);
 #endif
     /* 2. succession: a node that never completed a barrier knows none */
@@ -784,7 +783,7 @@ inline deliver_confchg(c)
         if :: alive[h_dx] && comp[h_dx] == (c) -> h_M = h_M | BIT(h_dx) :: else -> skip fi
     }
     printf("confchg: view %d\n", h_M);
-#ifdef RING_KEY
+#ifndef NO_RING_KEY
     ring++;
     assert(ring < 255); /* a bound of the model */
 #endif
