@@ -493,11 +493,23 @@ fx_inject_hangstart() {
     fx_knob "$n" "$rsc" hang-start 6
     fx_knob "$n" "$rsc" fail-monitor 1
     FX_DESC="monitor of $rsc on node$n fails and its restart hangs past the timeout"
-    fx_observe_failure "$rsc" 6 || FX_FAIL="the failing monitor of $rsc on node$n was never recorded"
+    _fx_expect_failure "$rsc" "$n" 6 "the failing monitor of $rsc on node$n"
     fx_unknob "$n" "$rsc" fail-monitor
     fx_sleep_ms $((hold + 4000))
     fx_unknob "$n" "$rsc" hang-start
+    # The failed start bans it from node$n.  Where its colocation ties it
+    # to a group that stays (as Pacemaker, a dependent's ban does not push
+    # the group away), it stays stopped until an operator cleans it up:
+    # do that, as the operator would.
+    if [ -z "$(fx_rsc_node "$rsc")" ] && fx_wait_for 3 _fx_stays_stopped "$rsc"; then
+        local c
+        c=$(fx_coordinator)
+        [ -n "$c" ] && fx_vlc "$c" cleanup "$rsc" >/dev/null 2>&1 && fx_event "cleanup $rsc (banned where its group runs)"
+        FX_DESC="$FX_DESC (banned where its group runs: cleaned up)"
+    fi
 }
+
+_fx_stays_stopped() { sleep 1; [ -z "$(fx_rsc_node "$1")" ]; }
 
 # The fence device fails while a node must be fenced; it works again
 # after D ms.  Until then the cluster cannot recover (a hold-off).
