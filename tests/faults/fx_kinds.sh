@@ -497,10 +497,10 @@ fx_inject_hangstart() {
     fx_unknob "$n" "$rsc" fail-monitor
     fx_sleep_ms $((hold + 4000))
     fx_unknob "$n" "$rsc" hang-start
-    # The failed start bans it from node$n.  Where its colocation ties it
-    # to a group that stays (as Pacemaker, a dependent's ban does not push
-    # the group away), it stays stopped until an operator cleans it up:
-    # do that, as the operator would.
+    # The failed start bans it from node$n.  Mostly its group moves with
+    # it; where the group stays (seen once in CI with d3 and web on node1,
+    # not analysed: see the fault README), it stays stopped until an
+    # operator cleans it up: do that, as the operator would, and say so.
     if [ -z "$(fx_rsc_node "$rsc")" ] && fx_wait_for 3 _fx_stays_stopped "$rsc"; then
         local c
         c=$(fx_coordinator)
