@@ -546,6 +546,18 @@ static void ring_all(sim *s, uint64_t ring)
         vgl_replica_ring(s->nodes[i].r, ring);
 }
 
+/* Every node started, its views bound to totem rings; no confchg yet. */
+static void sim_start_ring(sim *s)
+{
+    memset(s, 0, sizeof(*s));
+    g_queue_init(&s->q);
+    for (uint32_t i = 1; i <= N; i++) {
+        node_start(s, i);
+        vgl_replica_use_ring(s->nodes[i].r);
+        s->group_of[i] = 1;
+    }
+}
+
 /* Views bound to totem rings: an ANNOUNCE that corosync delivers late, in a
  * later view with the very same members (same pids), does not count there
  * (tests/model "Open A", doc/protocol.md "The barrier"). */
@@ -555,13 +567,7 @@ START_TEST(stale_announce_of_an_identical_view_is_refused)
     uint32_t all[] = { 1, 2, 3 };
     GQueue stale, fresh;
 
-    memset(&s, 0, sizeof(s));
-    g_queue_init(&s.q);
-    for (uint32_t i = 1; i <= N; i++) {
-        node_start(&s, i);
-        vgl_replica_use_ring(s.nodes[i].r);
-        s.group_of[i] = 1;
-    }
+    sim_start_ring(&s);
     confchg(&s, 1, NULL, 0, 0, all, N);
     pump(&s);
     ck_assert(!vgl_replica_is_active(s.nodes[1].r)); /* no ring yet: no ANNOUNCE */
@@ -604,13 +610,7 @@ START_TEST(node_loss_waits_for_the_ring)
     sim s;
     uint32_t all[] = { 1, 2, 3 }, three[] = { 3 }, pair[] = { 1, 2 };
 
-    memset(&s, 0, sizeof(s));
-    g_queue_init(&s.q);
-    for (uint32_t i = 1; i <= N; i++) {
-        node_start(&s, i);
-        vgl_replica_use_ring(s.nodes[i].r);
-        s.group_of[i] = 1;
-    }
+    sim_start_ring(&s);
     ring_all(&s, 4); /* the ring may also be known before the first confchg */
     confchg(&s, 1, NULL, 0, 0, all, N);
     pump(&s);
