@@ -309,8 +309,10 @@ lab_destroy() {
     for i in $(seq 1 "$LAB_NODES"); do
         ip netns del "$(lab_ns "$i")" 2>/dev/null
     done
-    for i in $(seq 1 "${LAB_CLIENTS:-0}"); do
-        ip netns del "vgl-$LAB_ID-c$i" 2>/dev/null
+    # This run's client namespaces, by name: lab_add_client is usually
+    # called in a command substitution, so LAB_CLIENTS may not count them.
+    for i in $(ip netns list 2>/dev/null | awk -v p="vgl-$LAB_ID-c" 'index($1, p) == 1 { print $1 }'); do
+        ip netns del "$i" 2>/dev/null
     done
     ip netns del "$LAB_SW" 2>/dev/null
     if [ -n "${LAB_KEEP_LOGS:-}" ]; then
