@@ -190,6 +190,7 @@ typedef struct sc_coloc {
     sc_rsc *dependent;
     sc_rsc *primary;
     vgl_score score;
+    guint index;          /* position in the configuration */
 } sc_coloc;
 
 typedef enum sc_op { SC_OP_START, SC_OP_STOP } sc_op;

@@ -622,6 +622,7 @@ static void unpack_colocation(vgl_transition *t, xmlNode *c)
     co->dependent = dep;
     co->primary = pri;
     co->score = s;
+    co->index = t->colocs->len;
     g_ptr_array_add(t->colocs, co);
     g_ptr_array_add(dep->with, co);
     g_ptr_array_add(pri->dependents, co);
@@ -669,6 +670,24 @@ static void unpack_order(vgl_transition *t, xmlNode *c)
     g_ptr_array_add(t->orders, copy);
 }
 
+/* The order in which a primary weighs its dependents' preferences
+ * matters, since a preference that would leave it nowhere to run is
+ * dropped: Pacemaker's order (cmp_dependent_priority): higher priority
+ * first, then clones before groups before primitives, then by id. */
+static gint cmp_dependents(gconstpointer a, gconstpointer b)
+{
+    const sc_coloc *x = *(const sc_coloc *const *)a, *y = *(const sc_coloc *const *)b;
+    const sc_rsc *p = x->dependent, *q = y->dependent;
+    if (p->priority != q->priority)
+        return p->priority > q->priority ? -1 : 1;
+    if (p->kind != q->kind)
+        return p->kind > q->kind ? -1 : 1;
+    int c = strcmp(p->id, q->id);
+    if (c != 0)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
 void vgl__sched_unpack_constraints(vgl_transition *t)
 {
     xmlNode *cons = vgl__sched_child(vgl__sched_child(t->root, "configuration"), "constraints");
@@ -681,5 +700,10 @@ void vgl__sched_unpack_constraints(vgl_transition *t)
             unpack_colocation(t, c);
         else if (is_elem(c, "rsc_order"))
             unpack_order(t, c);
+    }
+    for (guint i = 0; i < t->colocs->len; i++) {
+        sc_rsc *pri = ((sc_coloc *)g_ptr_array_index(t->colocs, i))->primary;
+        if (pri->dependents->len > 1)
+            g_ptr_array_sort(pri->dependents, cmp_dependents);
     }
 }
