@@ -196,8 +196,8 @@ static void check_colocation(vgl__vctx *v, const xmlNode *col)
 {
     static vgl__names required = { "id", "rsc", "with-rsc", "score", NULL };
     static vgl__names required_set = { "id", NULL };
-    static vgl__names optional = { "score", "rsc-role", "with-rsc-role", "node-attribute", NULL };
-    static vgl__names refused = { "influence", "rsc-instance", "with-rsc-instance", NULL };
+    static vgl__names optional = { "score", "rsc-role", "with-rsc-role", "node-attribute", "influence", NULL };
+    static vgl__names refused = { "rsc-instance", "with-rsc-instance", NULL };
     const char *attr = vgl__cib_xml_attr(col, "node-attribute");
     unsigned unused = 0;
     bool sets = check_cons_children(v, col, false, &unused);
@@ -207,6 +207,7 @@ static void check_colocation(vgl__vctx *v, const xmlNode *col)
     vgl__cib_validate_score(v, col, "score");
     vgl__cib_validate_enum(v, col, "rsc-role", roles_started, roles_no);
     vgl__cib_validate_enum(v, col, "with-rsc-role", roles_started, roles_no);
+    vgl__cib_validate_bool(v, col, "influence");
     if (attr != NULL && strcmp(attr, "#uname") != 0)
         vgl__cib_validate_fail(v, VGL_E_UNSUPPORTED, col,
                                "node-attribute \"%s\" is not supported by Vigil (only #uname)", attr);

@@ -141,6 +141,7 @@ struct sc_rsc {
     int64_t failure_timeout_ms;
     bool managed;
     bool maintenance;
+    bool critical;        /* its colocations influence the primary by default */
     sc_role target_role;
     sc_multi multiple_active;
     int clone_max;
@@ -190,6 +191,7 @@ typedef struct sc_coloc {
     sc_rsc *dependent;
     sc_rsc *primary;
     vgl_score score;
+    bool influence;       /* the dependent's preferences weigh on the primary */
     guint index;          /* position in the configuration */
 } sc_coloc;
 
@@ -250,6 +252,7 @@ typedef struct sc_options {
     vgl_score migration_threshold;
     int64_t failure_timeout_ms;
     bool managed;
+    bool critical;              /* rsc_defaults: colocations influence */
     sc_role target_role;
     uint32_t op_timeout_ms;     /* op_defaults timeout */
 } sc_options;

@@ -67,6 +67,23 @@ static int only_node(const vgl_transition *t, const sc_rsc *r)
     return found;
 }
 
+/* Does [in] u (a primitive or group) run anywhere now? */
+static bool unit_active(const vgl_transition *t, const sc_rsc *u)
+{
+    if (u->kind == SC_PRIMITIVE) {
+        for (int n = 0; n < t->n_nodes; n++) {
+            if (u->st[n].running)
+                return true;
+        }
+        return false;
+    }
+    for (guint i = 0; i < u->children->len; i++) {
+        if (unit_active(t, g_ptr_array_index(u->children, i)))
+            return true;
+    }
+    return false;
+}
+
 /* Add a primitive's own preferences (location, bans, stickiness). */
 static void leaf_scores(const vgl_transition *t, const sc_rsc *r, vgl_score *sc)
 {
@@ -188,6 +205,9 @@ static void merge_dependents(const vgl_transition *t, const sc_rsc *u, vgl_score
     for (guint i = 0; i < u->dependents->len; i++) {
         const sc_coloc *c = g_ptr_array_index(u->dependents, i);
         if (c->dependent->allocated || c->dependent->kind == SC_CLONE)
+            continue;
+        /* influence=false (or critical=false): only while u runs nowhere */
+        if (!c->influence && unit_active(t, u))
             continue;
         unit_base(t, c->dependent, dep);
         for (int n = 0; n < t->n_nodes; n++) {

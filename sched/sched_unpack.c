@@ -201,6 +201,7 @@ void vgl__sched_unpack_options(vgl_transition *t)
     o->migration_threshold = opt_score(h, "migration-threshold", NULL, VGL_INFINITY);
     o->failure_timeout_ms = opt_ms(h, "failure-timeout", 0);
     o->managed = opt_bool(h, "is-managed", NULL, true);
+    o->critical = opt_bool(h, "critical", NULL, true);
     const char *tr = g_hash_table_lookup(h, "target-role");
     o->target_role = (tr != NULL && g_ascii_strcasecmp(tr, "Stopped") == 0) ? SC_ROLE_STOPPED : SC_ROLE_STARTED;
     g_hash_table_remove_all(h);
@@ -371,6 +372,9 @@ static void apply_meta(vgl_transition *t, sc_rsc *r, GHashTable *h)
     r->managed = p ? p->managed : o->managed;
     if ((v = meta_get(h, "is-managed")) != NULL && vgl_bool_parse(v, &b) == 0)
         r->managed = b;
+    r->critical = p ? p->critical : o->critical;
+    if ((v = meta_get(h, "critical")) != NULL && vgl_bool_parse(v, &b) == 0)
+        r->critical = b;
     r->maintenance = p ? p->maintenance : false;
     if ((v = meta_get(h, "maintenance")) != NULL && vgl_bool_parse(v, &b) == 0)
         r->maintenance = b;
@@ -622,6 +626,11 @@ static void unpack_colocation(vgl_transition *t, xmlNode *c)
     co->dependent = dep;
     co->primary = pri;
     co->score = s;
+    co->influence = dep->critical;
+    const char *inf = vgl__sched_attr(c, "influence");
+    bool b;
+    if (inf != NULL && vgl_bool_parse(inf, &b) == 0)
+        co->influence = b;
     co->index = t->colocs->len;
     g_ptr_array_add(t->colocs, co);
     g_ptr_array_add(dep->with, co);

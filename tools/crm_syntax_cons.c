@@ -4,6 +4,7 @@
  *   location ID RSC [resource-discovery=always] SCORE: NODE
  *   location ID RSC rule [id=RID] SCORE: EXPRESSION [rule ...]
  *   colocation ID SCORE: RSC[:ROLE] WITH-RSC[:ROLE] [node-attribute=#uname]
+ *              [influence=BOOL]
  *   order ID [KIND: | SCORE:] FIRST[:ACTION] THEN[:ACTION] [symmetrical=BOOL]
  *
  *   EXPRESSION: TERM [and TERM]... | TERM [or TERM]...
@@ -303,7 +304,7 @@ static int finish(crm__stmt *s, xmlNode *el)
 int crm__stmt_colocation(crm__stmt *s)
 {
     static const char *const names[4] = { "rsc", "rsc-role", "with-rsc", "with-rsc-role" };
-    static const char *const attrs[] = { "node-attribute", NULL };
+    static const char *const attrs[] = { "node-attribute", "influence", NULL };
     const char *id = head_id(s, "constraint id");
     char *score;
     xmlNode *el;

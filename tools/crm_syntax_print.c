@@ -434,8 +434,8 @@ static void ref(GString *out, const xmlNode *el, const char *rsc, const char *su
 static bool stmt_colocation(GString *out, const xmlNode *c)
 {
     static const char *const attrs[] = { "id", "score", "rsc", "with-rsc", "rsc-role",
-                                         "with-rsc-role", "node-attribute", NULL };
-    static const char *const tail[] = { "node-attribute", NULL };
+                                         "with-rsc-role", "node-attribute", "influence", NULL };
+    static const char *const tail[] = { "node-attribute", "influence", NULL };
     static const char *const none[] = { NULL };
 
     if (!attrs_ok(c, attrs) || !children_ok(c, none, "") || crm__attr(c, "rsc") == NULL ||

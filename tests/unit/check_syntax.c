@@ -338,8 +338,10 @@ START_TEST(constraints_build_pacemaker_xml)
                              "location l1 a rule -inf: not_defined pingd or pingd lte integer:0\n"
                              "location l2 a -inf: node2\n"
                              "colocation c1 inf: b:Started a\n"
+                             "colocation c2 500: a b influence=false\n"
                              "order o1 0: a:start b\n");
     char *l1 = xml_of(doc, "l1"), *l2 = xml_of(doc, "l2"), *c1 = xml_of(doc, "c1"), *o1 = xml_of(doc, "o1");
+    char *c2 = xml_of(doc, "c2"), *text = print_doc(doc);
 
     ck_assert_str_eq(l1,
         "<rsc_location id=\"l1\" rsc=\"a\"><rule id=\"l1-rule\" score=\"-INFINITY\" boolean-op=\"or\">"
@@ -349,7 +351,11 @@ START_TEST(constraints_build_pacemaker_xml)
     ck_assert_str_eq(l2, "<rsc_location id=\"l2\" rsc=\"a\" score=\"-INFINITY\" node=\"node2\"/>");
     ck_assert_str_eq(c1, "<rsc_colocation id=\"c1\" score=\"INFINITY\" rsc=\"b\" rsc-role=\"Started\" with-rsc=\"a\"/>");
     ck_assert_str_eq(o1, "<rsc_order id=\"o1\" kind=\"Optional\" first=\"a\" first-action=\"start\" then=\"b\"/>");
+    ck_assert_str_eq(c2, "<rsc_colocation id=\"c2\" score=\"500\" rsc=\"a\" with-rsc=\"b\" influence=\"false\"/>");
+    ck_assert_ptr_nonnull(strstr(text, "\ncolocation c2 500: a b influence=false\n"));
     assert_valid_cib(doc);
+    g_free(c2);
+    g_free(text);
     g_free(l1);
     g_free(l2);
     g_free(c1);
