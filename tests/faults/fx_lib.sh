@@ -62,7 +62,7 @@ fx_nodes() { seq 1 "$LAB_NODES"; }
 # fx_proc_is PID NAME: PID is alive and its command is NAME.
 fx_proc_is() {
     local comm
-    [ -n "$1" ] && read -r comm 2>/dev/null <"/proc/$1/comm" && [ "$comm" = "$2" ]
+    [ -n "$1" ] && read -r comm 2>/dev/null <"/proc/$1/comm" && [ "$comm" = "$2" ] && lab_pid_alive "$1"
 }
 
 fx_vigild_alive() { fx_proc_is "$(cat "$LAB_DIR/n$1/vigild.pid" 2>/dev/null)" vigild; }

@@ -353,6 +353,15 @@ LAB_SRCDIR=${LAB_SRCDIR:-${VIGIL_SRCDIR:-$(cd "$LAB_LIB_DIR/../.." && pwd)}}
 
 lab_vigild_pid() { cat "$LAB_DIR/n$1/vigild.pid" 2>/dev/null; }
 
+# lab_pid_alive PID: the process exists and is not a zombie.  The lab's
+# daemons are orphans (lab_bg runs in a command substitution), so once
+# dead they wait for PID 1 to reap them: 'kill -0' still succeeds then,
+# for up to 2 s where PID 1 reaps lazily.
+lab_pid_alive() {
+    local st
+    [ -n "$1" ] && read -r _ _ st _ 2>/dev/null <"/proc/$1/stat" && [ "$st" != Z ] && [ "$st" != X ]
+}
+
 # lab_start_vigild N [VIGILD-OPTIONS...]
 lab_start_vigild() {
     local n=$1 pid
@@ -374,7 +383,7 @@ lab_stop_vigild() {
     [ -n "$pid" ] || return 0
     kill -TERM "$pid" 2>/dev/null
     for i in $(seq 1 "${2:-300}"); do
-        kill -0 "$pid" 2>/dev/null || return 0
+        lab_pid_alive "$pid" || return 0
         sleep 0.1
     done
     lab_log "node$n: vigild did not stop in time"
