@@ -710,9 +710,11 @@ void vgl__sched_unpack_constraints(vgl_transition *t)
         else if (is_elem(c, "rsc_order"))
             unpack_order(t, c);
     }
+    /* once per primary: at its last colocation (still last, unsorted) */
     for (guint i = 0; i < t->colocs->len; i++) {
-        sc_rsc *pri = ((sc_coloc *)g_ptr_array_index(t->colocs, i))->primary;
-        if (pri->dependents->len > 1)
-            g_ptr_array_sort(pri->dependents, cmp_dependents);
+        sc_coloc *co = g_ptr_array_index(t->colocs, i);
+        GPtrArray *deps = co->primary->dependents;
+        if (deps->len > 1 && g_ptr_array_index(deps, deps->len - 1) == co)
+            g_ptr_array_sort(deps, cmp_dependents);
     }
 }

@@ -348,23 +348,36 @@ fx_cleanup_failed() {
 
 # fx_full_health: repair, clean up, wait until all nodes are healthy.
 # Returns non-zero with FX_WHY after FX_FULL_MAX seconds.
+# fx_repair_if_down [WHAT]: every 2 s at most (FX_LAST_REPAIR), repair
+# when a node is dead or its vigild is not running; WHAT, when given,
+# names the moment in the event log.  Non-zero when it was too early.
+fx_repair_if_down() {
+    local n
+    fx_now
+    [ $((FX_NOW - FX_LAST_REPAIR)) -ge 2000 ] || return 1
+    FX_LAST_REPAIR=$FX_NOW
+    for n in $(fx_nodes); do
+        if fx_node_dead "$n" || ! fx_vigild_alive "$n"; then
+            [ -z "${1:-}" ] || fx_event "$1: node$n down: repaired again"
+            fx_check_daemons
+            fx_repair
+            break
+        fi
+    done
+    return 0
+}
+
 _fx_full_step() {
-    local r
     fx_healthy "$(fx_nodes | tr '\n' ' ' | sed 's/ $//')" && return 0
     # Anything dead or missing is started again; fail counts are cleared.
-    fx_now
-    if [ $((FX_NOW - FX_LAST_REPAIR)) -ge 2000 ]; then
-        FX_LAST_REPAIR=$FX_NOW
-        for r in $(fx_nodes); do
-            if fx_node_dead "$r" || ! fx_vigild_alive "$r"; then
-                fx_check_daemons
-                fx_repair
-                break
-            fi
-        done
-        fx_cleanup_failed
-    fi
+    fx_repair_if_down && fx_cleanup_failed
     return 1
+}
+
+# fx_make_whole: wait (repairing) until all nodes are healthy, clean up
+# the fail counts and, if there were any, wait again.
+fx_make_whole() {
+    fx_full_health && { ! fx_cleanup_failed || fx_full_health; }
 }
 
 fx_full_health() {
